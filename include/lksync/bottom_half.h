@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layer: sched. Disabling bottom halves (softirqs, tasklets, timers) on this
+ * task, as linux/bottom_half.h: a SOFTIRQ_DISABLE_OFFSET in preempt_count.
+ */
+#ifndef LKSYNC_BOTTOM_HALF_H
+#define LKSYNC_BOTTOM_HALF_H
+
+#include <lksync/preempt.h>
+
+/* Out of line: runs softirqs raised while bottom halves were disabled. */
+LKSYNC_API void lksync_bh_enable_slow(void);
+
+/**
+ * local_bh_disable - keep softirqs from running on this task; nests.
+ * Context: process or softirq context.
+ */
+static __always_inline void local_bh_disable(void)
+{
+	preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
+}
+
+/**
+ * local_bh_enable - undo local_bh_disable(); runs pending softirqs when the
+ * outermost disable ends outside interrupt context.
+ * Context: process or softirq context, not with interrupts disabled.
+ */
+static __always_inline void local_bh_enable(void)
+{
+	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
+	if (unlikely(READ_ONCE(lksync_tls.pending) & LKSYNC_PENDING_SOFTIRQ) &&
+	    !in_interrupt())
+		lksync_bh_enable_slow();
+}
+
+#define local_bh_enable_ip(ip)	local_bh_enable()
+
+#endif /* LKSYNC_BOTTOM_HALF_H */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Minimal test harness shared by every tests/NAME.c.
+ *
+ *   CHECK(cond)           one assertion; counts pass/fail, prints failures
+ *   CHECK_EQ(a, b)        integer equality, printing both sides on failure
+ *   TEST(name) { ... }    a test function; RUN(name) runs it
+ *   test_threads(n, fn, arg)  run fn(index, arg) on n real threads, join all
+ *   test_watchdog(secs)   abort with a message instead of hanging
+ *   test_scale(n)         iterations scaled down under sanitizers
+ *   return test_done();   prints "N passed, N failed", exit status
+ */
+#ifndef LKSYNC_TEST_H
+#define LKSYNC_TEST_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static unsigned long test_passed, test_failed;
+static const char *test_current = "?";
+
+#define CHECK(cond) do {							\
+	if (cond) {								\
+		__atomic_add_fetch(&test_passed, 1, __ATOMIC_RELAXED);		\
+	} else {								\
+		__atomic_add_fetch(&test_failed, 1, __ATOMIC_RELAXED);		\
+		fprintf(stderr, "FAIL %s: %s:%d: %s\n", test_current,		\
+			__FILE__, __LINE__, #cond);				\
+	}									\
+} while (0)
+
+#define CHECK_EQ(a, b) do {							\
+	long long __ca = (long long)(a), __cb = (long long)(b);			\
+	if (__ca == __cb) {							\
+		__atomic_add_fetch(&test_passed, 1, __ATOMIC_RELAXED);		\
+	} else {								\
+		__atomic_add_fetch(&test_failed, 1, __ATOMIC_RELAXED);		\
+		fprintf(stderr, "FAIL %s: %s:%d: %s == %s (%lld != %lld)\n",	\
+			test_current, __FILE__, __LINE__, #a, #b, __ca, __cb);	\
+	}									\
+} while (0)
+
+#define TEST(name)	static void test_##name(void)
+#define RUN(name) do {								\
+	test_current = #name;							\
+	unsigned long __f = test_failed;					\
+	test_##name();								\
+	printf("%s %s\n", test_failed == __f ? "ok  " : "FAIL", #name);	\
+	fflush(stdout);								\
+} while (0)
+
+static void test_watchdog_fire(int sig)
+{
+	static const char msg[] = "WATCHDOG: test did not finish in time (hang?)\n";
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0) { /* nothing more to do */ }
+	fprintf(stderr, "while running: %s\n", test_current);
+	abort();
+}
+
+/* Abort with a message after @secs seconds instead of hanging forever. */
+static inline void test_watchdog(unsigned secs)
+{
+	signal(SIGALRM, test_watchdog_fire);
+	alarm(secs);
+}
+
+static inline int test_under_sanitizer(void)
+{
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}
+
+/* Scale an iteration count down under sanitizers (10x slower machines). */
+static inline long test_scale(long n)
+{
+	return test_under_sanitizer() ? (n / 10 > 0 ? n / 10 : 1) : n;
+}
+
+struct test_thread_arg {
+	void (*fn)(int idx, void *arg);
+	void *arg;
+	int idx;
+};
+
+static void *test_thread_main(void *p)
+{
+	struct test_thread_arg *a = p;
+	a->fn(a->idx, a->arg);
+	return NULL;
+}
+
+/* Run fn(i, arg) for i in [0, n) on n threads and wait for all of them. */
+static inline void test_threads(int n, void (*fn)(int, void *), void *arg)
+{
+	pthread_t tid[n];
+	struct test_thread_arg a[n];
+
+	for (int i = 0; i < n; i++) {
+		a[i] = (struct test_thread_arg){ fn, arg, i };
+		if (pthread_create(&tid[i], NULL, test_thread_main, &a[i])) {
+			perror("pthread_create");
+			abort();
+		}
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+}
+
+static inline int test_done(void)
+{
+	printf("%lu passed, %lu failed\n", test_passed, test_failed);
+	return test_failed ? 1 : 0;
+}
+
+#endif /* LKSYNC_TEST_H */
