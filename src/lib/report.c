@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Layer: lib. Formats reports in the kernel's layout and hands them to the
+ * sink. Reports are serialized by a simple lock word so two tasks' reports
+ * never interleave; a report built while another is printed waits briefly.
+ */
+#include <execinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <unistd.h>
+#include <lksync/bug.h>
+#include <lksync/sched.h>
+
+static lksync_report_sink_t report_sink;
+static void *report_sink_arg;
+static unsigned long report_count;
+static int report_lock;
+static int panic_on_warn = -1;
+
+lksync_report_sink_t lksync_set_report_sink(lksync_report_sink_t sink, void *arg)
+{
+	lksync_report_sink_t old = report_sink;
+
+	report_sink_arg = arg;
+	__atomic_store_n(&report_sink, sink, __ATOMIC_RELEASE);
+	return old;
+}
+
+unsigned long lksync_report_count(void)
+{
+	return __atomic_load_n(&report_count, __ATOMIC_RELAXED);
+}
+
+struct rbuf {
+	char text[8192];
+	size_t len;
+};
+
+static void __attribute__((format(printf, 2, 0)))
+rb_vadd(struct rbuf *b, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (b->len >= sizeof(b->text) - 1)
+		return;
+	n = vsnprintf(b->text + b->len, sizeof(b->text) - b->len, fmt, ap);
+	if (n > 0)
+		b->len += (size_t)n < sizeof(b->text) - b->len ? (size_t)n
+							       : sizeof(b->text) - 1 - b->len;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+rb_add(struct rbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rb_vadd(b, fmt, ap);
+	va_end(ap);
+}
+
+static void rb_trace(struct rbuf *b, int skip)
+{
+	void *pc[32];
+	int n = backtrace(pc, 32);
+	char **sym = backtrace_symbols(pc, n);
+
+	rb_add(b, "Call Trace:\n");
+	for (int i = skip; i < n; i++) {
+		if (sym)
+			rb_add(b, " %s\n", sym[i]);
+		else
+			rb_add(b, " [<%p>]\n", pc[i]);
+	}
+	free(sym);
+}
+
+static void rb_task(struct rbuf *b)
+{
+	struct task_struct *t = current;
+
+	rb_add(b, "CPU: %d PID: %d Comm: %.16s\n", sched_getcpu(), t->pid, t->comm);
+}
+
+static void report_emit(struct rbuf *b)
+{
+	lksync_report_sink_t sink;
+
+	while (__atomic_exchange_n(&report_lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+	__atomic_add_fetch(&report_count, 1, __ATOMIC_RELAXED);
+	sink = __atomic_load_n(&report_sink, __ATOMIC_ACQUIRE);
+	if (sink) {
+		sink(b->text, report_sink_arg);
+	} else {
+		size_t off = 0;
+
+		while (off < b->len) {
+			ssize_t w = write(2, b->text + off, b->len - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+	}
+	__atomic_store_n(&report_lock, 0, __ATOMIC_RELEASE);
+}
+
+static void maybe_panic(void)
+{
+	if (panic_on_warn < 0) {
+		const char *e = getenv("LKSYNC_PANIC_ON_WARN");
+		panic_on_warn = e && *e && *e != '0';
+	}
+	if (panic_on_warn)
+		abort();
+}
+
+void lksync_report(const char *headline, const char *fmt, ...)
+{
+	static __thread struct rbuf b;
+	va_list ap;
+
+	b.len = 0;
+	rb_add(&b, "\n%s\n", headline);
+	if (fmt) {
+		va_start(ap, fmt);
+		rb_vadd(&b, fmt, ap);
+		va_end(ap);
+		if (b.len && b.text[b.len - 1] != '\n')
+			rb_add(&b, "\n");
+	}
+	rb_task(&b);
+	rb_trace(&b, 2);
+	report_emit(&b);
+}
+
+void lksync_warn_slowpath(const char *file, int line, const char *func, const char *fmt, ...)
+{
+	static __thread struct rbuf b;
+	va_list ap;
+
+	b.len = 0;
+	rb_add(&b, "------------[ cut here ]------------\n");
+	if (fmt) {
+		va_start(ap, fmt);
+		rb_vadd(&b, fmt, ap);
+		va_end(ap);
+		if (b.len && b.text[b.len - 1] != '\n')
+			rb_add(&b, "\n");
+	}
+	rb_add(&b, "WARNING: CPU: %d PID: %d at %s:%d %s\n",
+	       sched_getcpu(), current->pid, file, line, func);
+	rb_task(&b);
+	rb_trace(&b, 2);
+	rb_add(&b, "---[ end trace 0000000000000000 ]---\n");
+	report_emit(&b);
+	maybe_panic();
+}
+
+void lksync_bug_slowpath(const char *file, int line, const char *func)
+{
+	static __thread struct rbuf b;
+
+	b.len = 0;
+	rb_add(&b, "------------[ cut here ]------------\n");
+	rb_add(&b, "kernel BUG at %s:%d!\n", file, line);
+	rb_add(&b, "invalid opcode: 0000 [#1] in %s\n", func);
+	rb_task(&b);
+	rb_trace(&b, 2);
+	rb_add(&b, "---[ end trace 0000000000000000 ]---\n");
+	report_emit(&b);
+	abort();
+}
