@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# lksync developer entry point; the README's two commands.
+#   ./dev.sh main   install deps, build (release), run the torture tester and a benchmark summary
+#   ./dev.sh test   install deps, build (release), run the whole test suite with CTest
+#   ./dev.sh deps   only install the Debian packages the build, tests and tools use
+# Other stages, used by .ci/run: sanitizer PRESET (tsan|asan|up), torture-short.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+JOBS=$(nproc 2>/dev/null || echo 2)
+PKGS="cmake gcc make pkg-config python3 binutils libck-dev gnuplot-nox"
+
+deps() {
+	local missing=()
+	for p in $PKGS; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	echo "== installing: ${missing[*]}"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+build() {	# build PRESET
+	cmake --preset "$1" >/dev/null
+	cmake --build --preset "$1" -j"$JOBS"
+}
+
+suite() {	# suite PRESET
+	build "$1"
+	ctest --preset "$1" -j"$JOBS" --timeout 300
+}
+
+case "${1:-}" in
+deps)	deps ;;
+main)
+	deps
+	build release
+	echo "== torture: every lock type, oversubscribed, 5 s each"
+	build/release/tools/torture/lksync-torture --duration 5 --types all
+	echo "== benchmark summary (quick; ./build/release/tools/bench/lksync-bench --help for the full run)"
+	build/release/tools/bench/lksync-bench --quick
+	;;
+test)	deps; suite release ;;
+sanitizer)
+	deps; suite "${2:?preset: tsan, asan or up}" ;;
+torture-short)
+	deps; build release
+	build/release/tools/torture/lksync-torture --duration "${2:-3}" --types all
+	;;
+*)	sed -n '2,7p' "$0"; exit 2 ;;
+esac
