@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layer: locking. The queued spinlock (arch_spinlock_t): inline fast paths,
+ * out-of-line slow paths in src/locking/qspinlock.c. No preemption or
+ * interrupt bookkeeping here; <lksync/spinlock.h> adds that. Includes
+ * arch-layer headers and spinlock_types.h only.
+ *
+ * Lock word: locked byte, flags byte (_Q_PARKED_VAL: the queue head sleeps on
+ * the word and must be woken by the unlocker; _Q_HANDOFF_VAL: the head has
+ * waited long enough, running tasks must not steal the lock), MCS tail.
+ *
+ * Uniprocessor build (LKSYNC_UP): as the kernel without CONFIG_SMP, the
+ * arch_spin_*() operations are empty and a lock never reads as held.
+ */
+#ifndef LKSYNC_QSPINLOCK_H
+#define LKSYNC_QSPINLOCK_H
+
+#include <lksync/compiler.h>
+#include <lksync/types.h>
+#include <lksync/spinlock_types.h>
+
+#define _Q_LOCKED_OFFSET	0
+#define _Q_LOCKED_BITS		8
+#define _Q_LOCKED_MASK		0x000000ffU
+#define _Q_LOCKED_VAL		0x00000001U
+#define _Q_FLAGS_OFFSET		8
+#define _Q_FLAGS_MASK		0x0000ff00U
+#define _Q_PARKED_VAL		0x00000100U
+#define _Q_HANDOFF_VAL		0x00000200U
+#define _Q_TAIL_OFFSET		16
+#define _Q_TAIL_MASK		0xffff0000U
+
+#ifndef LKSYNC_UP
+
+/* Out of line: queue, spin a bounded time, then park until woken. */
+LKSYNC_API void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val);
+/* Out of line: wake the parked queue head. */
+LKSYNC_API void lksync_queued_spin_unlock_slowpath(struct qspinlock *lock);
+
+/**
+ * queued_spin_is_locked - is @lock held (or about to be handed over)?
+ * Context: any. Return: nonzero if the lock word is not idle.
+ */
+static __always_inline int queued_spin_is_locked(struct qspinlock *lock)
+{
+	return READ_ONCE(lock->val) != 0;
+}
+
+/**
+ * queued_spin_value_unlocked - would a lock with value @lock be free?
+ * Context: any. Return: nonzero if @lock's locked byte is clear.
+ */
+static __always_inline int queued_spin_value_unlocked(struct qspinlock lock)
+{
+	return !lock.locked;
+}
+
+/**
+ * queued_spin_is_contended - are tasks waiting for @lock?
+ * Context: any. Return: nonzero if a waiter is queued or parked.
+ */
+static __always_inline int queued_spin_is_contended(struct qspinlock *lock)
+{
+	return (READ_ONCE(lock->val) & ~_Q_LOCKED_MASK) != 0;
+}
+
+/**
+ * queued_spin_trylock - take @lock if it is free and no waiter is owed it.
+ * Context: any. Return: 1 if acquired, 0 otherwise.
+ */
+static __always_inline int queued_spin_trylock(struct qspinlock *lock)
+{
+	u32 val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
+
+	while (!(val & (_Q_LOCKED_MASK | _Q_HANDOFF_VAL))) {
+		/* Acquire: the critical section starts after the lock is ours. */
+		if (__atomic_compare_exchange_n(&lock->val, &val, val | _Q_LOCKED_VAL, 0,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return 1;
+	}
+	return 0;
+}
+
+/**
+ * queued_spin_lock - acquire @lock, spinning then sleeping while it is held.
+ * Context: any; not recursive.
+ */
+static __always_inline void queued_spin_lock(struct qspinlock *lock)
+{
+	u32 val = 0;
+
+	/* Acquire: the critical section starts after the lock is ours. */
+	if (likely(__atomic_compare_exchange_n(&lock->val, &val, _Q_LOCKED_VAL, 0,
+					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
+		return;
+	lksync_queued_spin_lock_slowpath(lock, val);
+}
+
+/**
+ * queued_spin_unlock - release @lock, waking the queue head if it sleeps.
+ * Context: the holder of @lock.
+ *
+ * Asymmetric Dekker with the parking head (src/locking/qspinlock.c): the head
+ * sets _Q_PARKED_VAL with an atomic RMW, then runs lksync_membarrier_heavy(),
+ * then futex-waits expecting the locked byte still set. Here: store, compiler
+ * barrier, load. Either the membarrier's full barrier on this thread falls
+ * after our store, so the store is visible before the head's futex check
+ * (which then fails with -EAGAIN), or it falls before our load, which then
+ * sees _Q_PARKED_VAL and wakes the head. No locked instruction in the
+ * uncontended case. Under ThreadSanitizer both sides are seq_cst instead.
+ */
+static __always_inline void queued_spin_unlock(struct qspinlock *lock)
+{
+#ifdef LKSYNC_TSAN
+	/* seq_cst exchange + seq_cst load: ordered against the head's RMW. */
+	__atomic_exchange_n(&lock->locked, 0, __ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(&lock->flags, __ATOMIC_SEQ_CST) &
+		     (_Q_PARKED_VAL >> _Q_FLAGS_OFFSET)))
+		lksync_queued_spin_unlock_slowpath(lock);
+#else
+	/* Release: the critical section happens before the next owner's. */
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	barrier();
+	/* Relaxed: ordered after the store by the head's membarrier (above). */
+	if (unlikely(__atomic_load_n(&lock->flags, __ATOMIC_RELAXED) &
+		     (_Q_PARKED_VAL >> _Q_FLAGS_OFFSET)))
+		lksync_queued_spin_unlock_slowpath(lock);
+#endif
+}
+
+#define arch_spin_is_locked(l)		queued_spin_is_locked(l)
+#define arch_spin_is_contended(l)	queued_spin_is_contended(l)
+#define arch_spin_value_unlocked(l)	queued_spin_value_unlocked(l)
+#define arch_spin_lock(l)		queued_spin_lock(l)
+#define arch_spin_trylock(l)		queued_spin_trylock(l)
+#define arch_spin_unlock(l)		queued_spin_unlock(l)
+
+#else /* LKSYNC_UP */
+
+/* Uniprocessor: nothing to exclude, as the kernel's non-debug spinlock_up.h. */
+#define arch_spin_is_locked(l)		((void)(l), 0)
+#define arch_spin_is_contended(l)	((void)(l), 0)
+#define arch_spin_value_unlocked(l)	((void)(l), 1)
+#define arch_spin_lock(l)		do { barrier(); (void)(l); } while (0)
+#define arch_spin_trylock(l)		({ barrier(); (void)(l); 1; })
+#define arch_spin_unlock(l)		do { barrier(); (void)(l); } while (0)
+
+#endif /* LKSYNC_UP */
+
+#endif /* LKSYNC_QSPINLOCK_H */
