@@ -1,0 +1,56 @@
+# The lock torture tester (tools/torture, docs/torture.md):
+#   torture         every lock type for 2 s each must pass;
+#   torture_busted  the deliberately broken lock must be caught: proof that
+#                   the checker can fail. Runs this file in script mode
+#                   (cmake -P) to require a non-zero exit *and* the report.
+# In the uniprocessor build spinlocks are bookkeeping only (as with
+# CONFIG_SMP=n) and exclude no threads, so there the run uses one writer, or
+# readers only, and checks the preemption/irq/bh state of every variant.
+
+if(CMAKE_SCRIPT_MODE_FILE)
+  # cmake -DTORTURE=<exe> -DTSAN=<0|1> -P torture.cmake
+  execute_process(COMMAND ${TORTURE} --duration 2 --types lock_busted --quiet
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  message("${out}")
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "lock_busted was not caught: the torture checks cannot fail")
+  endif()
+  if(TSAN)
+    # TSan may report the broken lock's races and exit with its own status.
+    if(NOT out MATCHES "VIOLATION" AND NOT err MATCHES "ThreadSanitizer")
+      message(FATAL_ERROR "lock_busted failed (rc ${rc}) without a report")
+    endif()
+  elseif(NOT out MATCHES "VIOLATION" OR NOT out MATCHES "End of test: FAILURE")
+    message(FATAL_ERROR "lock_busted failed (rc ${rc}) without a VIOLATION report:\n${err}")
+  endif()
+  return()
+endif()
+
+set(_torture_build ${LKSYNC_BUILD_TOOLS})
+foreach(h spinlock.h rwlock.h seqlock.h)
+  if(NOT EXISTS ${PROJECT_SOURCE_DIR}/include/lksync/${h})
+    set(_torture_build OFF)
+  endif()
+endforeach()
+
+if(_torture_build)
+  if(LKSYNC_UP)
+    add_test(NAME torture COMMAND lksync-torture --duration 1 --types all --writers 1 --readers 0 --quiet)
+    add_test(NAME torture_readers COMMAND lksync-torture --duration 1 --types rw_lock,rw_lock_irq,seqlock
+      --writers 0 --readers 4 --quiet)
+    set_tests_properties(torture_readers PROPERTIES TIMEOUT 60)
+  else()
+    add_test(NAME torture COMMAND lksync-torture --duration 2 --types all --quiet)
+  endif()
+  set_tests_properties(torture PROPERTIES TIMEOUT 90)
+
+  if(CMAKE_C_FLAGS MATCHES "fsanitize=thread")
+    set(_torture_tsan 1)
+  else()
+    set(_torture_tsan 0)
+  endif()
+  add_test(NAME torture_busted COMMAND ${CMAKE_COMMAND}
+    -DTORTURE=$<TARGET_FILE:lksync-torture> -DTSAN=${_torture_tsan}
+    -P ${CMAKE_CURRENT_LIST_FILE})
+  set_tests_properties(torture_busted PROPERTIES TIMEOUT 60)
+endif()

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * X-macro list of every lock type the torture tester knows, in run order.
+ * Adding a lock type = one ops_*.c file defining NAME_ops + one line here.
+ * No include guard: included once per expansion of TORTURE_TYPE().
+ */
+TORTURE_TYPE(spin_lock)
+TORTURE_TYPE(spin_lock_irq)
+TORTURE_TYPE(spin_lock_irqsave)
+TORTURE_TYPE(spin_lock_bh)
+TORTURE_TYPE(raw_spin_lock)
+TORTURE_TYPE(rw_lock)
+TORTURE_TYPE(rw_lock_irq)
+TORTURE_TYPE(seqlock)
+TORTURE_TYPE(lock_busted)
+TORTURE_TYPE(pthread_mutex)
+TORTURE_TYPE(pthread_rwlock)

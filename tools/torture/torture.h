@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layer: tools. The lock-torture driver's view of a lock type: a tiny ops
+ * table, like the kernel's locktorture. The driver (torture.c) is generic;
+ * each lock type is one `const struct torture_ops NAME_ops` defined in an
+ * ops_*.c file and listed once in lock_types.h.
+ */
+#ifndef LKSYNC_TORTURE_H
+#define LKSYNC_TORTURE_H
+
+/* What must hold while the lock is held (checked after every acquisition). */
+#define TORTURE_CTX_PREEMPT	0x1u	/* in_atomic(): preemption disabled */
+#define TORTURE_CTX_IRQ		0x2u	/* irqs_disabled() */
+#define TORTURE_CTX_BH		0x4u	/* in_softirq(): bottom halves disabled */
+
+/* torture_ops.flags */
+#define TORTURE_SEQREAD		0x1u	/* readers do not exclude writers; they retry */
+#define TORTURE_EXPLICIT	0x2u	/* not part of --types all (broken lock, peers) */
+#define TORTURE_SLEEPS		0x4u	/* holders may sleep (mutex, semaphore, ...) */
+
+struct torture_ops {
+	const char *name;
+	const char *desc;
+	void (*init)(void);			/* (re)initialize the one lock */
+	void (*writelock)(unsigned long *flags);
+	void (*writeunlock)(unsigned long *flags);
+	/*
+	 * NULL for exclusive-only locks. readlock returns a cookie handed to
+	 * readunlock (the sequence number for a seqlock); readunlock returns
+	 * nonzero when a TORTURE_SEQREAD reader must discard what it read.
+	 */
+	unsigned long (*readlock)(unsigned long *flags);
+	int (*readunlock)(unsigned long cookie, unsigned long *flags);
+	unsigned int write_ctx;			/* TORTURE_CTX_* while write-held */
+	unsigned int read_ctx;			/* TORTURE_CTX_* while read-held */
+	unsigned int flags;			/* TORTURE_* */
+};
+
+#define TORTURE_TYPE(name) extern const struct torture_ops name##_ops;
+#include "lock_types.h"
+#undef TORTURE_TYPE
+
+#endif /* LKSYNC_TORTURE_H */
