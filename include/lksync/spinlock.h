@@ -19,6 +19,7 @@
 
 #include <lksync/compiler.h>
 #include <lksync/bug.h>
+#include <lksync/processor.h>
 #include <lksync/preempt.h>
 #include <lksync/irqflags.h>
 #include <lksync/bottom_half.h>
