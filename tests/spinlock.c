@@ -390,7 +390,7 @@ static int handler_done, waiter_state;
 static void on_signal(int sig)
 {
 	spin_lock(&inner_lock);		/* contended: uses the next node */
-	handler_done++;
+	__atomic_add_fetch(&handler_done, 1, __ATOMIC_RELEASE);
 	spin_unlock(&inner_lock);
 }
 

@@ -42,12 +42,20 @@
 #define MAX_BLOCKS		16383	/* block * NR_NODES + NR_NODES must fit 16 bits */
 #define NR_CHUNKS		((MAX_BLOCKS + BLOCKS_PER_CHUNK - 1) / BLOCKS_PER_CHUNK)
 
-/* Spin bounds before sleeping (iterations of cpu_relax()). */
+/* Spin bounds before sleeping (iterations of cpu_relax()); -D overrides for tuning. */
+#ifndef STEAL_SPINS
 #define STEAL_SPINS		256	/* before queuing: try to take a free lock */
+#endif
+#ifndef NODE_SPINS
 #define NODE_SPINS		512	/* queued, not head: wait to become head */
+#endif
+#ifndef HEAD_SPINS
 #define HEAD_SPINS		2048	/* head: wait for the locked byte to clear */
+#endif
 #define NEXT_SPINS		256	/* head, after acquiring: wait for the successor's link */
+#ifndef HANDOFF_NS
 #define HANDOFF_NS		50000	/* head waiting this long forbids stealing */
+#endif
 
 enum { NODE_RUNNING, NODE_HALTED };
 
