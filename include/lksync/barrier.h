@@ -20,12 +20,28 @@
 #include <lksync/processor.h>
 
 #if defined(LKSYNC_TSAN)
-#define mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define wmb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define __smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define __smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define __smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+/*
+ * GCC warns (-Wtsan) at every fence it compiles with -fsanitize=thread, which
+ * would break users' -Werror TSan builds; the fence lives in one function
+ * compiled with that warning off.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wtsan"
+#endif
+static __always_inline void lksync_tsan_fence(int order)
+{
+	__atomic_thread_fence(order);
+}
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#pragma GCC diagnostic pop
+#endif
+#define mb()		lksync_tsan_fence(__ATOMIC_SEQ_CST)
+#define rmb()		lksync_tsan_fence(__ATOMIC_SEQ_CST)
+#define wmb()		lksync_tsan_fence(__ATOMIC_SEQ_CST)
+#define __smp_mb()	lksync_tsan_fence(__ATOMIC_SEQ_CST)
+#define __smp_rmb()	lksync_tsan_fence(__ATOMIC_ACQUIRE)
+#define __smp_wmb()	lksync_tsan_fence(__ATOMIC_RELEASE)
 #elif defined(__x86_64__)
 #define mb()		__asm__ __volatile__("mfence" ::: "memory")
 #define rmb()		__asm__ __volatile__("lfence" ::: "memory")
