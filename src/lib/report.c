@@ -12,7 +12,7 @@
 #include <sched.h>
 #include <unistd.h>
 #include <lksync/bug.h>
-#include <lksync/sched.h>
+#include <sys/prctl.h>
 
 static lksync_report_sink_t report_sink;
 static void *report_sink_arg;
@@ -78,11 +78,13 @@ static void rb_trace(struct rbuf *b, int skip)
 	free(sym);
 }
 
+/* Straight from the OS: lib sits below sched and cannot ask for `current`. */
 static void rb_task(struct rbuf *b)
 {
-	struct task_struct *t = current;
+	char comm[17] = "";
 
-	rb_add(b, "CPU: %d PID: %d Comm: %.16s\n", sched_getcpu(), t->pid, t->comm);
+	prctl(PR_GET_NAME, comm);
+	rb_add(b, "CPU: %d PID: %d Comm: %.16s\n", sched_getcpu(), (int)gettid(), comm);
 }
 
 static void report_emit(struct rbuf *b)
@@ -152,7 +154,7 @@ void lksync_warn_slowpath(const char *file, int line, const char *func, const ch
 			rb_add(&b, "\n");
 	}
 	rb_add(&b, "WARNING: CPU: %d PID: %d at %s:%d %s\n",
-	       sched_getcpu(), current->pid, file, line, func);
+	       sched_getcpu(), (int)gettid(), file, line, func);
 	rb_task(&b);
 	rb_trace(&b, 2);
 	rb_add(&b, "---[ end trace 0000000000000000 ]---\n");

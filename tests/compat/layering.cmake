@@ -18,10 +18,7 @@ set(RANK_context 3)
 set(RANK_debug 4)
 
 # Known exceptions, "including file|included header", each with its reason.
-set(EXCEPTIONS
-  # The report prints the current task's name and pid, as the kernel's
-  # lib/bug.c and printk do; it reads the task only, never calls up.
-  "src/lib/report.c|lksync/sched.h")
+set(EXCEPTIONS)
 
 set(INC ${SRC}/include)
 set(errors)
