@@ -76,6 +76,9 @@ struct torture_thread {
 	unsigned long flags;		/* irqsave state while holding */
 	unsigned long ops, fails, retries, long_holds;
 	int state;
+	/* The monitor's own: progress last seen, and when. */
+	unsigned long seen;
+	double seen_at;
 } __attribute__((aligned(64)));
 
 /* The checker's view of who is inside; see the top of the file for why relaxed. */
@@ -377,9 +380,19 @@ static void print_summary(const struct torture_thread *th, int n, double elapsed
 	}
 }
 
-static void stall_report(const struct torture_thread *th, int n, double secs)
+static void stall_report(const struct torture_thread *th, int n,
+			 const struct torture_thread *stuck, double secs)
 {
-	printf("%s: STALL: no lock operation completed for %.1f s\n", cur->name, secs);
+	bool all = true;
+
+	for (int i = 0; i < n; i++)
+		if (LOAD(th[i].state) != TS_DONE && now_s() - th[i].seen_at <= secs / 2)
+			all = false;
+	if (all)
+		printf("%s: STALL: no lock operation completed for %.1f s\n", cur->name, secs);
+	else
+		printf("%s: STALL: %s %d made no progress for %.1f s while others did (starved, or a lost wake-up)\n",
+		       cur->name, role(stuck), stuck->id, secs);
 	printf("%s: checker: %d writer(s) and %d reader(s) inside\n", cur->name,
 	       LOAD(chk.writers_in), LOAD(chk.readers_in));
 	for (int i = 0; i < n; i++)
@@ -394,13 +407,27 @@ static void stall_report(const struct torture_thread *th, int n, double secs)
 	_exit(1);
 }
 
-static unsigned long total_ops(const struct torture_thread *th, int n)
+/*
+ * Returns a thread that has not finished an operation (a sequence reader's
+ * retry counts) for @stall seconds, or NULL. A lock where nobody progresses
+ * stalls every thread; one where a single waiter is never served, just it.
+ */
+static struct torture_thread *find_stalled(struct torture_thread *th, int n,
+					   double now, double stall)
 {
-	unsigned long sum = 0;
+	for (int i = 0; i < n; i++) {
+		unsigned long p = LOAD(th[i].ops) + LOAD(th[i].retries);
 
-	for (int i = 0; i < n; i++)
-		sum += LOAD(th[i].ops);
-	return sum;
+		if (LOAD(th[i].state) == TS_DONE)
+			continue;
+		if (p != th[i].seen) {
+			th[i].seen = p;
+			th[i].seen_at = now;
+		} else if (now - th[i].seen_at > stall) {
+			return &th[i];
+		}
+	}
+	return NULL;
 }
 
 static bool all_done(const struct torture_thread *th, int n)
@@ -415,8 +442,8 @@ static bool all_done(const struct torture_thread *th, int n)
 static bool run_type(const struct torture_ops *ops)
 {
 	int nw = opt.writers, nr = ops->readlock ? opt.readers : 0, n = nw + nr;
-	double stall = opt.stall, t0, t_stop, last_progress, next_stat, now;
-	unsigned long last_total = 0, fails = 0;
+	double stall = opt.stall, t0, t_stop, next_stat, now;
+	unsigned long fails = 0;
 	struct torture_thread *th;
 	bool stopping = false;
 
@@ -454,29 +481,24 @@ static bool run_type(const struct torture_ops *ops)
 		}
 	}
 	pthread_barrier_wait(&start_barrier);
-	t0 = last_progress = t_stop = now_s();
+	t0 = t_stop = now_s();
+	for (int i = 0; i < n; i++)
+		th[i].seen_at = t0;
 	next_stat = opt.stat_interval > 0 ? t0 + opt.stat_interval : -1;
 
 	for (;;) {
-		unsigned long total;
+		struct torture_thread *stuck;
 
 		usleep(20000);
 		now = now_s();
-		total = total_ops(th, n);
-		if (total != last_total) {
-			last_total = total;
-			last_progress = now;
-		}
+		stuck = find_stalled(th, n, now, stall);
+		if (stuck)
+			stall_report(th, n, stuck, now - stuck->seen_at);
 		if (stopping) {
 			if (all_done(th, n))
 				break;
-			/* Finishing the last operation counts as progress too. */
-			if (now - t_stop > stall)
-				stall_report(th, n, now - t_stop);
 			continue;
 		}
-		if (now - last_progress > stall)
-			stall_report(th, n, now - last_progress);
 		if (next_stat > 0 && now >= next_stat && now - t0 < opt.duration) {
 			if (!opt.quiet)
 				print_progress(th, n);
@@ -635,6 +657,10 @@ int main(int argc, char **argv)
 	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+#ifdef LKSYNC_UP
+	printf("lksync-torture: uniprocessor build: spinlocks keep only the preempt/irq/bh state and\n"
+	       "lksync-torture: exclude no concurrent threads; run one writer, or readers only\n");
+#endif
 	for (size_t i = 0; i < nrun; i++)
 		if (!run_type(run[i]))
 			failed[nfailed++] = run[i]->name;
