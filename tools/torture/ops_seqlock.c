@@ -10,8 +10,7 @@
 
 static DEFINE_SEQLOCK(torture_seqlock);
 
-/* DEFINE_SEQLOCK initialized it; every run leaves it unlocked and even. */
-static void seq_init(void) { }
+static void seq_init(void) { seqlock_init(&torture_seqlock); }
 static void seq_w_lock(unsigned long *flags) { write_seqlock(&torture_seqlock); }
 static void seq_w_unlock(unsigned long *flags) { write_sequnlock(&torture_seqlock); }
 static unsigned long seq_r_begin(unsigned long *flags) { return read_seqbegin(&torture_seqlock); }
