@@ -97,6 +97,10 @@ static struct {
 static const struct torture_ops *cur;
 static pthread_barrier_t start_barrier;
 
+/*
+ * Relaxed everywhere: the checker needs atomicity, not ordering, and must not
+ * lend the lock under test happens-before edges (see the top of the file).
+ */
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define BUMP(x)		STORE(x, LOAD(x) + 1)	/* single writer: no RMW needed */
