@@ -296,7 +296,8 @@ def gen_bitop(row):
         b += ["", "return (__atomic_load_n(p, %s) & mask) != 0; /* %s */" % (
             mo, "acquire: later accesses stay after it" if order == "acquire" else "marked, unordered load")]
     elif kind == "store":
-        b += ["unsigned long old = *p;", "",
+        b += ["/* marked load: a lock waiter's failed RMW may still write the word */",
+              "unsigned long old = __atomic_load_n(p, __ATOMIC_RELAXED);", "",
               "__atomic_store_n(p, %s, %s); /* %s */" % (newval, mo, BITOP_WHY[order])]
     elif kind == "plain":
         b[0] = "unsigned long *p = (unsigned long *)addr + BIT_WORD(nr); /* plain: let the compiler combine */"

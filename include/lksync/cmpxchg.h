@@ -24,7 +24,7 @@
 /* x86: the LOCK-prefixed RMW is a full barrier. TSan models SEQ_CST RMWs. */
 #define __lksync_mb_after_rmw()	do { } while (0)
 #else
-#define __lksync_mb_after_rmw()	smp_mb()
+#define __lksync_mb_after_rmw()	__smp_mb()	/* real barrier even in LKSYNC_UP: threads still run on several CPUs */
 #endif
 
 #define __lksync_xchg(ptr, v, mo) ({						\

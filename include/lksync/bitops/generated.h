@@ -172,7 +172,8 @@ static __always_inline void __clear_bit_unlock(long nr, volatile unsigned long *
 {
 	volatile unsigned long *p = addr + BIT_WORD(nr);
 	unsigned long mask = BIT_MASK(nr);
-	unsigned long old = *p;
+	/* marked load: a lock waiter's failed RMW may still write the word */
+	unsigned long old = __atomic_load_n(p, __ATOMIC_RELAXED);
 
 	__atomic_store_n(p, old & ~mask, __ATOMIC_RELEASE); /* unlock: earlier accesses stay before it */
 }
@@ -325,4 +326,4 @@ static __always_inline bool __test_and_change_bit(long nr, volatile unsigned lon
 }
 
 #endif /* LKSYNC_BITOPS_GENERATED_H */
-/* checksum: sha1 a1038e7a0b38c882017ed2a43e16e2aeb9a787a9 */
+/* checksum: sha1 02b71dda5fa9f2dc8cc6fa4ac66c0b8d47dca8a4 */
