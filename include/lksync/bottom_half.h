@@ -7,6 +7,9 @@
 #define LKSYNC_BOTTOM_HALF_H
 
 #include <lksync/preempt.h>
+#ifdef LKSYNC_DEBUG
+#include <lksync/bug.h>
+#endif
 
 /* Out of line: runs softirqs raised while bottom halves were disabled. */
 LKSYNC_API void lksync_bh_enable_slow(void);
@@ -27,6 +30,9 @@ static __always_inline void local_bh_disable(void)
  */
 static __always_inline void local_bh_enable(void)
 {
+#ifdef LKSYNC_DEBUG
+	WARN_ON_ONCE(in_hardirq() || READ_ONCE(lksync_tls.irqs_off));
+#endif
 	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
 	if (unlikely(READ_ONCE(lksync_tls.pending) & LKSYNC_PENDING_SOFTIRQ) &&
 	    !in_interrupt())
@@ -34,5 +40,15 @@ static __always_inline void local_bh_enable(void)
 }
 
 #define local_bh_enable_ip(ip)	local_bh_enable()
+
+/**
+ * _local_bh_enable - undo local_bh_disable() without running pending
+ * softirqs (they run at the next local_bh_enable() or interrupt exit).
+ * Context: process or softirq context.
+ */
+static __always_inline void _local_bh_enable(void)
+{
+	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
+}
 
 #endif /* LKSYNC_BOTTOM_HALF_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Layer: sched. preempt_count and the context tests built on it (in_atomic(),
- * in_interrupt(), in_softirq(), ...). Includes arch-layer headers only.
+ * in_interrupt(), in_softirq(), ...), as linux/preempt.h. Includes arch- and
+ * lib-layer headers only.
  *
  * Each task's hot state lives in one initial-exec TLS block, struct lksync_tls,
  * the userspace analogue of the kernel's per-CPU __preempt_count: reaching it
@@ -16,14 +17,23 @@
  *   bits 16-19  hardirq nesting                  HARDIRQ_OFFSET  0x010000
  *   bits 20-23  NMI nesting                      NMI_OFFSET      0x100000
  *
- * Userspace cannot stop the OS from preempting a thread; preempt_disable()
- * is bookkeeping that tells lksync (and its debug checks) the task is in an
- * atomic section, exactly what the kernel's in_atomic() reports.
+ * Userspace cannot stop the OS from preempting or migrating a thread;
+ * preempt_disable() is bookkeeping that tells lksync (and its debug checks)
+ * the task is in an atomic section, exactly what the kernel's in_atomic()
+ * reports. It does not pin the thread to a CPU: see <lksync/percpu.h> for
+ * what gives exclusive use of a CPU's data (get_cpu(), get_cpu_var()).
+ *
+ * Unbalanced enables (preempt_enable() at count 0, local_bh_enable() without
+ * a disable) are reported with the kernel's DEBUG_PREEMPT warnings only when
+ * LKSYNC_DEBUG is defined: the release fast path is a single TLS decrement.
  */
 #ifndef LKSYNC_PREEMPT_H
 #define LKSYNC_PREEMPT_H
 
 #include <lksync/compiler.h>
+#ifdef LKSYNC_DEBUG
+#include <lksync/bug.h>
+#endif
 
 struct task_struct;
 
@@ -34,6 +44,7 @@ struct lksync_tls {
 	unsigned int pending;		/* LKSYNC_PENDING_* work deferred by masking */
 	unsigned int cpu_claim;		/* CPU claimed by get_cpu(), plus one; 0 = none */
 	struct task_struct *task;	/* current, once created */
+	unsigned int cpu_claim_depth;	/* get_cpu() nesting on cpu_claim */
 };
 #define LKSYNC_PENDING_IRQ	0x1u	/* an interrupt arrived while masked */
 #define LKSYNC_PENDING_SOFTIRQ	0x2u	/* softirqs raised while bh disabled */
@@ -59,8 +70,14 @@ extern LKSYNC_API __thread struct lksync_tls lksync_tls LKSYNC_TLS_MODEL;
 #define NMI_OFFSET		(1UL << NMI_SHIFT)
 #define SOFTIRQ_DISABLE_OFFSET	(2 * SOFTIRQ_OFFSET)
 #define PREEMPT_DISABLE_OFFSET	PREEMPT_OFFSET
+#define PREEMPT_ENABLED		0
+#define PREEMPT_DISABLED	PREEMPT_DISABLE_OFFSET
 
-/* preempt_count - this task's preemption/interrupt nesting word. Context: any. */
+/**
+ * preempt_count - this task's preemption/interrupt nesting word.
+ * Context: any.
+ * Return: the count (0 in plain, preemptible task context).
+ */
 static __always_inline int preempt_count(void)
 {
 	return (int)READ_ONCE(lksync_tls.preempt_count);
@@ -69,6 +86,10 @@ static __always_inline int preempt_count(void)
 /* Adjust the count. Interrupt handlers on this thread restore what they change. */
 static __always_inline void __preempt_count_add(int val)
 {
+#ifdef LKSYNC_DEBUG
+	/* DEBUG_PREEMPT: the preemption depth must not overflow into softirq bits. */
+	WARN_ON_ONCE(((preempt_count() & PREEMPT_MASK) + (val & PREEMPT_MASK)) >= PREEMPT_MASK);
+#endif
 	lksync_tls.preempt_count += val;
 	barrier();
 }
@@ -76,6 +97,13 @@ static __always_inline void __preempt_count_add(int val)
 static __always_inline void __preempt_count_sub(int val)
 {
 	barrier();
+#ifdef LKSYNC_DEBUG
+	/* DEBUG_PREEMPT: an enable without its disable. */
+	if (WARN_ON_ONCE(val > preempt_count()))
+		return;
+	if (WARN_ON_ONCE(val < (int)PREEMPT_MASK && !(preempt_count() & PREEMPT_MASK)))
+		return;
+#endif
 	lksync_tls.preempt_count -= val;
 }
 
@@ -89,22 +117,39 @@ static __always_inline void __preempt_count_sub(int val)
 #define irq_count()	(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK))
 #define nmi_count()	(preempt_count() & NMI_MASK)
 
-/* in_nmi/in_hardirq/in_irq - running an NMI / a hard interrupt handler. */
+/* in_nmi - running an NMI handler. Context: any. Return: nonzero if so. */
 #define in_nmi()		(nmi_count())
+/* in_hardirq - running a hard interrupt handler. Context: any. Return: nonzero if so. */
 #define in_hardirq()		(hardirq_count())
+/* in_irq - legacy name of in_hardirq(). */
 #define in_irq()		in_hardirq()
-/* in_softirq - serving a softirq or with bottom halves disabled. */
+/* in_softirq - serving a softirq or bottom halves disabled. Context: any. Return: nonzero if so. */
 #define in_softirq()		(softirq_count())
-/* in_serving_softirq - actually running a softirq handler. */
+/* in_serving_softirq - running a softirq handler. Context: any. Return: nonzero if so. */
 #define in_serving_softirq()	(softirq_count() & SOFTIRQ_OFFSET)
-/* in_interrupt - in NMI, hardirq or softirq context, or bottom halves disabled. */
+/* in_interrupt - NMI, hardirq or softirq context, or bottom halves disabled. Return: nonzero if so. */
 #define in_interrupt()		(irq_count())
+/* in_task - plain task context (bh or preemption may be disabled). Return: nonzero if so. */
 #define in_task()		(!(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)))
-/* in_atomic - anything that forbids sleeping is in effect (any nonzero count). */
+/* in_atomic - anything that forbids sleeping is in effect (nonzero count). Return: nonzero if so. */
 #define in_atomic()		(preempt_count() != 0)
+/* in_atomic_preempt_off - atomic beyond one preempt_disable(). Return: nonzero if so. */
+#define in_atomic_preempt_off()	(preempt_count() != PREEMPT_DISABLE_OFFSET)
+/* interrupt_context_level - 0 task, 1 softirq, 2 hardirq, 3 NMI. */
+#define interrupt_context_level()						\
+	(!!(preempt_count() & NMI_MASK) + !!(preempt_count() & (NMI_MASK | HARDIRQ_MASK)) + \
+	 !!(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)))
+
+/**
+ * preemptible - could this task be preempted (and sleep) here?
+ * Context: any.
+ * Return: true when preempt_count() is 0 and local interrupts are enabled.
+ */
+#define preemptible()	(preempt_count() == 0 && !READ_ONCE(lksync_tls.irqs_off))
 
 /**
  * preempt_disable - enter a preemption-disabled (atomic) section; nests.
+ * Bookkeeping only: the thread may still be descheduled or migrated.
  * Context: any.
  */
 #define preempt_disable()		preempt_count_inc()
@@ -118,5 +163,11 @@ static __always_inline void __preempt_count_sub(int val)
 #define sched_preempt_enable_no_resched() preempt_count_dec()
 #define preempt_disable_notrace()	preempt_count_inc()
 #define preempt_enable_notrace()	preempt_count_dec()
+#define preempt_enable_no_resched_notrace() preempt_count_dec()
+/* preempt_disable_nested/preempt_enable_nested - as preempt_disable/enable (!PREEMPT_RT). */
+#define preempt_disable_nested()	preempt_disable()
+#define preempt_enable_nested()		preempt_enable()
+/* preempt_check_resched - a reschedule point; the OS schedules us, nothing to do. */
+#define preempt_check_resched()		do { } while (0)
 
 #endif /* LKSYNC_PREEMPT_H */
