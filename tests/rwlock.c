@@ -13,7 +13,7 @@ static u32 cnts_of(rwlock_t *l)
 	return __atomic_load_n(&l->raw_lock.cnts, __ATOMIC_ACQUIRE);
 }
 
-static double now(void)
+static __maybe_unused double now(void)
 {
 	struct timespec ts;
 

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layer: locking. seqcount_t and its lock-associated forms, as the types of
+ * linux/seqlock.h. Includes compiler.h only, so any header may embed them.
+ */
+#ifndef LKSYNC_SEQLOCK_TYPES_H
+#define LKSYNC_SEQLOCK_TYPES_H
+
+#include <lksync/compiler.h>
+
+/*
+ * seqcount_t - a sequence counter: even while no write is in progress, odd
+ * during one. Writers must serialize among themselves (a lock, or a single
+ * writer) and must not be preempted by readers on the same CPU.
+ */
+typedef struct seqcount {
+	unsigned sequence;
+} seqcount_t;
+
+/*
+ * seqcount_LOCKNAME_t - a seqcount whose writers hold a lock of type
+ * LOCKNAME. The kernel records the lock for lockdep; the release flavor
+ * has nothing to record, so each is a seqcount_t with its own type.
+ */
+typedef struct seqcount_spinlock { seqcount_t seqcount; } seqcount_spinlock_t;
+typedef struct seqcount_raw_spinlock { seqcount_t seqcount; } seqcount_raw_spinlock_t;
+typedef struct seqcount_rwlock { seqcount_t seqcount; } seqcount_rwlock_t;
+
+#endif /* LKSYNC_SEQLOCK_TYPES_H */
