@@ -231,7 +231,7 @@ static void id##_seq(struct bench_thread *t)					\
 	t->sink = sink;								\
 	t->final = n;								\
 }										\
-static void id##_writer(struct bench_thread *t)				\
+static void id##_writer(struct bench_thread *t)					\
 {										\
 	struct bench_run *r = t->run;						\
 	TYPE *l = (TYPE *)r->lock;						\
@@ -253,7 +253,7 @@ static void id##_writer(struct bench_thread *t)				\
 
 /* Atomics: OP(obj) once per iteration; value() must then equal the total. */
 #define BENCH_ATOMIC_LOOPS(id, TYPE, OP)					\
-static void id##_atomic(struct bench_thread *t)				\
+static void id##_atomic(struct bench_thread *t)					\
 {										\
 	struct bench_run *r = t->run;						\
 	TYPE *v = (TYPE *)r->lock;						\

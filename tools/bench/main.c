@@ -63,7 +63,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: lksync-bench [options]\n"
-"  --quick            short run for a summary: 0.2 s x 3 repetitions\n"
+"  --quick            short run for a summary: 0.15 s x 3 repetitions\n"
 "  --duration S       seconds per measured run (default 1)\n"
 "  --reps R           repetitions per configuration; medians are reported (default 5)\n"
 "  --threads LIST     thread counts, e.g. 1,2,4,8,16,32,64 (default 1,2,4,8,32)\n"
@@ -204,7 +204,7 @@ static int parse(int argc, char **argv)
 	}
 	if (opt.quick) {
 		if (!dur_set)
-			opt.p.duration = 0.2;
+			opt.p.duration = 0.15;
 		if (!reps_set)
 			opt.reps = 3;
 	}
@@ -372,5 +372,11 @@ int main(int argc, char **argv)
 		status = 1;
 	if (opt.check && failed)
 		status = 1;
+	for (unsigned i = 0; i < res.nr_cfg; i++) {
+		free(res.cfg[i].mops);
+		free(res.cfg[i].fair);
+		free(res.cfg[i].ns);
+	}
+	free(res.cfg);
 	return status;
 }

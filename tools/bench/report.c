@@ -144,7 +144,7 @@ static void at_least(FILE *f, struct tally *t, const struct bench_results *res,
 		return;
 	}
 	ratio = b->med_mops > 0 ? a->med_mops / b->med_mops : (a->med_mops > 0 ? INFINITY : 0);
-	snprintf(buf, sizeof(buf), "%s vs %s Mops/s: ratio %.2f, need >= %.2f",
+	snprintf(buf, sizeof(buf), "%s vs %s Mops/s: ratio %.3g, need >= %.2f",
 		 num(x, sizeof(x), a->med_mops), num(y, sizeof(y), b->med_mops), ratio, factor);
 	verdict(f, t, ratio >= factor, what, buf);
 }
@@ -279,7 +279,7 @@ int bench_plot(const char *path, const struct bench_results *res)
 		cols * 700, rows * 520);
 	fprintf(g, "set output '%s'\n", path);
 	fprintf(g, "set datafile missing '?'\nset logscale xy\nset grid\nset format y '%%g'\n"
-		   "set offsets graph 0.05, graph 0.05, 0, 0\nset key below\n"
+		   "set autoscale xfix\nset offsets graph 0.05, graph 0.05, 0, 0\nset key below\n"
 		   "set xlabel 'threads'\nset ylabel 'Mops/s (log)'\n");
 	fprintf(g, "set xtics (");
 	for (unsigned k = 0; k < res->nr_threads; k++)
