@@ -68,7 +68,19 @@ LKSYNC_API uintptr_t lksync_pcpu_static_slow(uintptr_t addr, char *start, char *
 /* Out of line: registers the calling object's per-CPU section at load. */
 LKSYNC_API void lksync_pcpu_register(char *start, char *stop, uintptr_t *delta);
 
-/* This object's template section and its translation (one per object). */
+/*
+ * This object's template section and its translation (one per object). The
+ * library itself defines no per-CPU variables (it keeps the linker's
+ * __start_/__stop_ symbols out of its dynamic symbol table), so inside it
+ * every translation of a static address takes the out-of-line path.
+ */
+#ifdef LKSYNC_BUILDING
+#define __LKSYNC_PCPU_START	((char *)0)
+#define __LKSYNC_PCPU_STOP	((char *)0)
+static uintptr_t lksync_pcpu_delta __maybe_unused;
+#else
+#define __LKSYNC_PCPU_START	__start_lksync_percpu
+#define __LKSYNC_PCPU_STOP	__stop_lksync_percpu
 extern char __start_lksync_percpu[] __attribute__((visibility("hidden")));
 extern char __stop_lksync_percpu[] __attribute__((visibility("hidden")));
 __attribute__((weak, visibility("hidden"), section("lksync_percpu")))
@@ -82,6 +94,7 @@ void lksync_pcpu_ctor(void)
 		lksync_pcpu_register(__start_lksync_percpu, __stop_lksync_percpu,
 				     &lksync_pcpu_delta);
 }
+#endif
 
 /* The guard-unit address of per-CPU pointer @ptr. */
 static __always_inline uintptr_t lksync_pcpu_key(const void *ptr)
@@ -93,14 +106,14 @@ static __always_inline uintptr_t lksync_pcpu_key(const void *ptr)
 
 	if (likely(a - base < (1UL << shift)))
 		return a;
-	if (likely(a - (uintptr_t)__start_lksync_percpu <
-		   (uintptr_t)(__stop_lksync_percpu - __start_lksync_percpu))) {
+	if (likely(a - (uintptr_t)__LKSYNC_PCPU_START <
+		   (uintptr_t)(__LKSYNC_PCPU_STOP - __LKSYNC_PCPU_START))) {
 		/* Acquire: pairs with the release after the copies were made. */
 		d = __atomic_load_n(&lksync_pcpu_delta, __ATOMIC_ACQUIRE);
 		if (likely(d))
 			return a + d;
 	}
-	return lksync_pcpu_static_slow(a, __start_lksync_percpu, __stop_lksync_percpu,
+	return lksync_pcpu_static_slow(a, __LKSYNC_PCPU_START, __LKSYNC_PCPU_STOP,
 				       &lksync_pcpu_delta);
 }
 
