@@ -34,7 +34,7 @@
 
 /* Out of line: queue, spin a bounded time, then park until woken. */
 LKSYNC_API void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val);
-/* Out of line: wake the parked queue head. */
+/* Out of line: release @lock and wake its parked queue head. */
 LKSYNC_API void lksync_queued_spin_unlock_slowpath(struct qspinlock *lock);
 
 /**
@@ -100,32 +100,22 @@ static __always_inline void queued_spin_lock(struct qspinlock *lock)
  * queued_spin_unlock - release @lock, waking the queue head if it sleeps.
  * Context: the holder of @lock.
  *
- * Asymmetric Dekker with the parking head (src/locking/qspinlock.c): the head
- * sets _Q_PARKED_VAL with an atomic RMW, then runs lksync_membarrier_heavy(),
- * then futex-waits expecting the locked byte still set. Here: store, compiler
- * barrier, load. Either the membarrier's full barrier on this thread falls
- * after our store, so the store is visible before the head's futex check
- * (which then fails with -EAGAIN), or it falls before our load, which then
- * sees _Q_PARKED_VAL and wakes the head. No locked instruction in the
- * uncontended case. Under ThreadSanitizer both sides are seq_cst instead.
+ * The releasing store is the last access to @lock: as soon as it is visible
+ * another task may take the lock, drop the last reference to the object the
+ * lock is embedded in and free it. So the flags are read first, and a parked
+ * head is woken by the out-of-line path, whose single RMW both releases and
+ * clears _Q_PARKED_VAL. If the head parks between our load and our store, the
+ * wake-up can be lost; src/locking/qspinlock.c (head_park()) bounds that.
  */
 static __always_inline void queued_spin_unlock(struct qspinlock *lock)
 {
-#ifdef LKSYNC_TSAN
-	/* seq_cst exchange + seq_cst load: ordered against the head's RMW. */
-	__atomic_exchange_n(&lock->locked, 0, __ATOMIC_SEQ_CST);
-	if (unlikely(__atomic_load_n(&lock->flags, __ATOMIC_SEQ_CST) &
-		     (_Q_PARKED_VAL >> _Q_FLAGS_OFFSET)))
-		lksync_queued_spin_unlock_slowpath(lock);
-#else
-	/* Release: the critical section happens before the next owner's. */
-	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
-	barrier();
-	/* Relaxed: ordered after the store by the head's membarrier (above). */
+	/* Relaxed: a release store is not reordered before an earlier load. */
 	if (unlikely(__atomic_load_n(&lock->flags, __ATOMIC_RELAXED) &
 		     (_Q_PARKED_VAL >> _Q_FLAGS_OFFSET)))
 		lksync_queued_spin_unlock_slowpath(lock);
-#endif
+	else
+		/* Release: the critical section happens before the next owner's. */
+		__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 
 #define arch_spin_is_locked(l)		queued_spin_is_locked(l)

@@ -17,7 +17,8 @@
  *
  * t is the last queued node (its index + 1). P and H are set only by the
  * queue head and cleared by it when it acquires; the unlock slow path clears
- * P when it wakes the head. A task outside the queue may steal a free lock
+ * P (with L, in one RMW) when it wakes the head. The unlocker never touches
+ * the word after its releasing store or RMW: the lock may be freed then. A task outside the queue may steal a free lock
  * (L = 0) unless H is set; this keeps the lock with running tasks instead of
  * handing it to a waiter the OS has descheduled, and H bounds the unfairness.
  *
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
 #include <lksync/processor.h>
 #include <lksync/qspinlock.h>
 #include "arch/futex.h"
@@ -56,6 +58,7 @@
 #ifndef HANDOFF_NS
 #define HANDOFF_NS		50000	/* head waiting this long forbids stealing */
 #endif
+#define PARK_NS			1000000	/* bound of a head's sleep (lost wake-up window) */
 
 enum { NODE_RUNNING, NODE_HALTED };
 
@@ -191,20 +194,24 @@ static void set_head(struct qnode *next)
  * Queue head: sleep on the lock word until the holder's unlock wakes us.
  * @val was read with the locked byte set. Return: when worth re-checking.
  *
- * Asymmetric Dekker with queued_spin_unlock() (include/lksync/qspinlock.h):
- * set P with a seq_cst RMW, then lksync_membarrier_heavy(), after which every
- * other thread has executed a full barrier. The unlocker does store L = 0,
- * compiler barrier, load P. If its barrier fell before its load, the load
- * sees P and it wakes us; if after its store, the store is visible before
- * our futex check, which fails with -EAGAIN. An acquirer after our RMW reads
- * P in its own RMW, so its unlock sees P too. Without membarrier (or under
- * TSan, where the unlock is seq_cst instead) the sleep is bounded.
+ * queued_spin_unlock() (include/lksync/qspinlock.h) loads the flags, then
+ * either stores L = 0 (P clear) or releases and clears P in one RMW and wakes
+ * us (P set). We set P with a seq_cst RMW, then lksync_membarrier_heavy(),
+ * after which every other thread has executed a full barrier, then futex-wait
+ * expecting the word unchanged. If the unlocker's load comes after its
+ * barrier, it sees P and wakes us; if its load and store both come before,
+ * the store is visible to our futex check, which fails with -EAGAIN. An
+ * acquirer after our RMW reads P in its own RMW, so its unlock sees P too.
+ * Left over: an unlocker interrupted exactly between its load and its store
+ * (or no membarrier): its store lands after our check and nobody wakes us.
+ * So the sleep is bounded; a timeout costs one futex call, which re-checks
+ * the word and sleeps again while it is unchanged (no spinning, no new
+ * membarrier: P has stayed set since the last one).
  */
 static void head_park(struct qspinlock *lock, u32 val, int handoff, int *fenced)
 {
-	static const struct timespec bound = { 0, 1000000 };
+	static const struct timespec bound = { 0, PARK_NS };
 	u32 want = val | _Q_PARKED_VAL | (handoff ? _Q_HANDOFF_VAL : 0);
-	int strong = lksync_membarrier_available();
 
 	if (want != val) {
 		if (!__atomic_compare_exchange_n(&lock->val, &val, want, 0,
@@ -212,14 +219,20 @@ static void head_park(struct qspinlock *lock, u32 val, int handoff, int *fenced)
 			return;
 		*fenced = 0;
 	}
-	if (!*fenced && strong) {
+	if (!*fenced) {
 		lksync_membarrier_heavy();
 		*fenced = 1;
 	}
-#ifdef LKSYNC_TSAN
-	strong = 1;
-#endif
-	lksync_futex_wait(&lock->val, want, strong ? NULL : &bound);
+	while (lksync_futex_wait(&lock->val, want, &bound) == -ETIMEDOUT) {
+		if (want & _Q_HANDOFF_VAL)
+			continue;
+		/* Parked longer than HANDOFF_NS: forbid stealing. Relaxed: as in the spin loop. */
+		val = want;
+		if (!__atomic_compare_exchange_n(&lock->val, &val, want | _Q_HANDOFF_VAL, 0,
+						 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return;
+		want |= _Q_HANDOFF_VAL;
+	}
 }
 
 void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
@@ -312,11 +325,18 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 
 void lksync_queued_spin_unlock_slowpath(struct qspinlock *lock)
 {
-	/* Seq_cst: the head's futex check must see P cleared or be woken. */
-	u32 old = __atomic_fetch_and(&lock->val, ~_Q_PARKED_VAL, __ATOMIC_SEQ_CST);
-
-	if (old & _Q_PARKED_VAL)
-		lksync_futex_wake(&lock->val, 1);
+	/*
+	 * Release: the critical section happens before the next owner's. One RMW
+	 * releases the lock and clears P, so after it we touch @lock no more.
+	 */
+	__atomic_fetch_and(&lock->val, ~(_Q_LOCKED_MASK | _Q_PARKED_VAL), __ATOMIC_RELEASE);
+	/*
+	 * The lock may be freed by now. FUTEX_WAKE_PRIVATE keys on (process,
+	 * address) and neither reads nor writes the word: on freed or reused
+	 * memory it wakes nobody, or some other futex waiter at that address,
+	 * and futex waiters tolerate spurious wake-ups.
+	 */
+	lksync_futex_wake(&lock->val, 1);
 }
 
 #endif /* !LKSYNC_UP */
