@@ -3,6 +3,7 @@
  * Layer: tools. The benchmark's adapters, one X() per lock type, in the
  * order they are printed. Each bench_<id> is defined in adapters_*.c; the
  * lksync ones exist once their headers do, the CK ones when CK was found.
+ * "broken" takes no lock; it runs only when named, to show the check fails.
  */
 #ifndef BENCH_ADAPTERS_H
 #define BENCH_ADAPTERS_H
@@ -46,7 +47,7 @@
 	BENCH_LKSYNC_SPIN(X)							\
 	X(pthread_spin) X(pthread_mutex) X(pthread_mutex_adaptive)		\
 	BENCH_CK_SPIN(X)							\
-	X(c11_ttas)								\
+	X(c11_ttas) X(broken)							\
 	BENCH_LKSYNC_RW(X)							\
 	X(pthread_rwlock)							\
 	BENCH_CK_RW(X)								\

@@ -60,3 +60,13 @@ const struct bench_adapter bench_plain_read = {
 	.size = 1,
 	BENCH_SEQ_OPS(plain),
 };
+
+/* No lock at all: the driver's data check must fail on it (exit status 2). */
+#define NONE_LOCK(l, c)		((void)(l))
+BENCH_SPIN_LOOPS(none, char, bench_noctx, NONE_LOCK, NONE_LOCK)
+
+const struct bench_adapter bench_broken = {
+	.name = "no lock (broken)", .key = "broken", .family = BENCH_SPIN,
+	.hidden = 1, .size = 1,
+	BENCH_SPIN_OPS(none),
+};

@@ -45,6 +45,7 @@ struct bench_adapter {
 	const char *key;		/* short id for --adapters */
 	enum bench_family family;
 	int serial_only;		/* 1 thread only: no exclusion (UP build) */
+	int hidden;			/* runs only when --adapters names its key */
 	size_t size;			/* of the object at bench_run.lock */
 	void (*init)(void *obj);
 	void (*fini)(void *obj);

@@ -72,14 +72,20 @@ static void join_all(const struct bench_adapter *a, struct bench_thread *t,
 	unsigned stuck = 0;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += (time_t)timeout + 1;
+	deadline.tv_sec += (time_t)timeout;
+	deadline.tv_nsec += (long)((timeout - (time_t)timeout) * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		if (pthread_timedjoin_np(tid[i], NULL, &deadline) == ETIMEDOUT)
 			stuck++;
 	}
 	if (stuck) {
-		fprintf(stderr, "lksync-bench: %s: %u of %u threads still running %.0f s "
-			"after the stop flag; the lock is stuck\n", a->name, stuck, n, timeout);
+		fprintf(stderr, "lksync-bench: %s: %u of %u threads still running %.3g s "
+			"after the stop flag (--join-timeout); the lock is stuck\n",
+			a->name, stuck, n, timeout);
 		for (unsigned i = 0; i < n; i++)
 			fprintf(stderr, "  thread %u: %lu ops\n", i,
 				__atomic_load_n(&t[i].ops, __ATOMIC_RELAXED));

@@ -55,7 +55,7 @@ static struct {
 	int check, quick, list, progress, seq_writer;
 } opt = {
 	.p = { .duration = 1.0, .cs = 4, .outside = 0, .batch = 256,
-	       .writer_pause = 200, .join_timeout = 10 },
+	       .writer_pause = 200, .join_timeout = 60 },
 	.reps = 5,
 };
 
@@ -75,7 +75,7 @@ static void usage(FILE *f)
 "  --csv FILE         write every median: family,adapter,threads,mops,fairness,ns_per_op,reps\n"
 "  --plot FILE.png    gnuplot: throughput against threads, one panel per table\n"
 "  --check            exit 1 when a target fails\n"
-"  --join-timeout S   seconds to wait for threads after a run before giving up (default 10)\n"
+"  --join-timeout S   seconds to wait for threads after a run before giving up (default 60)\n"
 "  --list             list tables and adapters\n"
 "  --help\n");
 }
@@ -126,6 +126,8 @@ static int adapter_selected(const struct bench_adapter *a)
 {
 	char buf[128];
 
+	if (a->hidden)
+		return opt.adapters && in_list(opt.adapters, a->key);
 	if (!opt.adapters)
 		return 1;
 	for (const char *s = opt.adapters; *s; ) {
@@ -151,8 +153,8 @@ static void list(void)
 	for (unsigned i = 0; i < NR_ADAPTERS; i++) {
 		static const char *const fam[] = { "spin", "rw", "seq", "atomic" };
 
-		printf("  %-26s %-26s %s\n", adapters[i]->name, adapters[i]->key,
-		       fam[adapters[i]->family]);
+		printf("  %-26s %-26s %s%s\n", adapters[i]->name, adapters[i]->key,
+		       fam[adapters[i]->family], adapters[i]->hidden ? " (only when named)" : "");
 	}
 }
 
