@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The snippets of Robert Love's "Kernel Locking Techniques", as written there
+ * (legacy initializers included), made into one program that checks itself.
+ */
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/spinlock.h>
+#include <linux/printk.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static spinlock_t mr_lock = SPIN_LOCK_UNLOCKED;
+static rwlock_t mr_rwlock = RW_LOCK_UNLOCKED;
+static unsigned long word;
+
+int main(void)
+{
+	atomic_t v;
+	unsigned long flags;
+
+	atomic_set(&v, 5);	/* v = 5 (atomically) */
+	atomic_add(3, &v);	/* v = v + 3 (atomically) */
+	atomic_dec(&v);		/* v = v - 1 (atomically) */
+	printf("This will print 7: %d\n", atomic_read(&v));
+	if (atomic_read(&v) != 7)
+		return 1;
+
+	set_bit(0, &word);	/* atomically set bit zero */
+	if (!test_bit(0, &word) || test_and_set_bit(0, &word) != 1)
+		return 1;
+
+	spin_lock_irqsave(&mr_lock, flags);
+	/* critical section: interrupts off locally, the lock held on SMP */
+	if (!irqs_disabled() || !spin_is_locked(&mr_lock))
+		return 1;
+	spin_unlock_irqrestore(&mr_lock, flags);
+
+	spin_lock_irq(&mr_lock);	/* only when interrupts are known enabled */
+	spin_unlock_irq(&mr_lock);
+
+	spin_lock_bh(&mr_lock);		/* shared with a softirq */
+	if (!in_softirq())
+		return 1;
+	spin_unlock_bh(&mr_lock);
+
+	read_lock(&mr_rwlock);		/* readers may share the lock */
+	read_lock(&mr_rwlock);
+	read_unlock(&mr_rwlock);
+	read_unlock(&mr_rwlock);
+	write_lock(&mr_rwlock);		/* a writer excludes everyone */
+	write_unlock(&mr_rwlock);
+
+	pr_info("locking techniques: ok (irqs %s, preempt_count %d)\n",
+		irqs_disabled() ? "off" : "on", preempt_count());
+	return irqs_disabled() || preempt_count() ? 1 : 0;
+}
