@@ -563,6 +563,61 @@ TEST(nested_slowpath_from_signal)
 	CHECK(!spin_is_locked(&inner_lock));
 	CHECK(!spin_is_locked(&outer_lock));
 }
+/*
+ * A thread's first slow path runs in a signal handler (in hardirq context,
+ * as interrupt handlers will): its queue node block is allocated there, with
+ * no lock or malloc; later slow paths in task context use the same block.
+ */
+static DEFINE_SPINLOCK(first_lock);
+static int first_state;
+
+static void on_first_signal(int sig)
+{
+	preempt_count_add(HARDIRQ_OFFSET);
+	spin_lock(&first_lock);			/* contended: first slow path */
+	__atomic_store_n(&first_state, 2, __ATOMIC_RELEASE);
+	spin_unlock(&first_lock);
+	preempt_count_sub(HARDIRQ_OFFSET);
+}
+
+static void *first_thread(void *arg)
+{
+	__atomic_store_n(&first_state, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&first_state, __ATOMIC_ACQUIRE) != 3)
+		usleep(1000);
+	spin_lock(&first_lock);			/* contended again, task context */
+	__atomic_store_n(&first_state, 4, __ATOMIC_RELEASE);
+	spin_unlock(&first_lock);
+	return NULL;
+}
+
+TEST(first_slowpath_in_signal_handler)
+{
+	pthread_t t;
+
+	signal(SIGUSR2, on_first_signal);
+	first_state = 0;
+	pthread_create(&t, NULL, first_thread, NULL);
+	while (__atomic_load_n(&first_state, __ATOMIC_ACQUIRE) != 1)
+		usleep(1000);
+	spin_lock(&first_lock);
+	pthread_kill(t, SIGUSR2);
+	while (!spin_is_contended(&first_lock))
+		usleep(1000);		/* the handler is queued */
+	usleep(5000);
+	spin_unlock(&first_lock);
+	while (__atomic_load_n(&first_state, __ATOMIC_ACQUIRE) != 2)
+		usleep(1000);
+	spin_lock(&first_lock);
+	__atomic_store_n(&first_state, 3, __ATOMIC_RELEASE);
+	while (!spin_is_contended(&first_lock))
+		usleep(1000);
+	spin_unlock(&first_lock);
+	pthread_join(t, NULL);
+	CHECK_EQ(first_state, 4);
+	CHECK(!spin_is_locked(&first_lock));
+	CHECK(quiet());
+}
 #endif /* !LKSYNC_UP */
 
 int main(void)
@@ -582,6 +637,7 @@ int main(void)
 	RUN(unlock_does_not_touch_freed_lock);
 	RUN(parked_head_survives_lost_wakeup);
 	RUN(nested_slowpath_from_signal);
+	RUN(first_slowpath_in_signal_handler);
 #endif
 	return test_done();
 }

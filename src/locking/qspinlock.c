@@ -26,14 +26,15 @@
  * hardirq, NMI nesting) in a global table indexed by the tail encoding.
  * Blocks are allocated in chunks and never freed, since a waker may touch a
  * node after its owner has moved on; a thread's block is recycled at exit.
+ * Everything a slow path calls is async-signal-safe (system calls, atomics).
  */
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sched.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <errno.h>
 #include <lksync/processor.h>
+#include <lksync/preempt.h>
 #include <lksync/qspinlock.h>
 #include "arch/futex.h"
 
@@ -72,70 +73,151 @@ struct qnode_block {
 	struct qnode node[NR_NODES];
 } __aligned(64);
 
+/*
+ * Node blocks must be obtainable from a signal handler (an interrupt handler
+ * taking a contended lock on a thread's first slow path), so nothing here
+ * locks or calls malloc: chunks come from mmap and are published with a
+ * cmpxchg, block ids come from a counter or from a lock-free stack of
+ * recycled ids whose head carries a tag against ABA.
+ */
 static struct qnode_block *chunks[NR_CHUNKS];
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
-static u16 free_blocks[MAX_BLOCKS];
-static unsigned int nr_free, nr_fresh;
+static u32 nr_fresh;			/* ids handed out so far */
+static u64 free_head;			/* tag << 32 | (top id + 1); 0: empty */
+static u32 free_next[MAX_BLOCKS];	/* link below each stacked id (id + 1) */
 static pthread_key_t block_key;
-static pthread_once_t block_key_once = PTHREAD_ONCE_INIT;
+static int block_key_ok;
 
-static __thread struct qnode_block *my_block LKSYNC_TLS_MODEL;
-static __thread u32 my_tail_base LKSYNC_TLS_MODEL;	/* encoded tail of node 0 */
+static __thread u32 my_id LKSYNC_TLS_MODEL;	/* this thread's block id + 1; 0: none */
+static __thread u32 my_unregistered LKSYNC_TLS_MODEL;
 static __thread unsigned int my_depth LKSYNC_TLS_MODEL;
 
+static struct qnode_block *block_of(u32 id)
+{
+	/* Acquire: pairs with the chunk's publication in chunk_get(). */
+	struct qnode_block *chunk =
+		__atomic_load_n(&chunks[id / BLOCKS_PER_CHUNK], __ATOMIC_ACQUIRE);
+
+	return &chunk[id % BLOCKS_PER_CHUNK];
+}
+
+static void free_push(u32 id)
+{
+	u64 old = __atomic_load_n(&free_head, __ATOMIC_RELAXED), new;
+
+	do {
+		/* Relaxed: published by the release CAS below. */
+		__atomic_store_n(&free_next[id], (u32)old, __ATOMIC_RELAXED);
+		new = ((old >> 32) + 1) << 32 | (id + 1);
+		/* Release: a popper that reads our link sees it written. */
+	} while (!__atomic_compare_exchange_n(&free_head, &old, new, 1,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+}
+
+/* Return: a recycled id + 1, or 0 if none. */
+static u32 free_pop(void)
+{
+	/* Acquire: the top's link was written before it was pushed. */
+	u64 old = __atomic_load_n(&free_head, __ATOMIC_ACQUIRE), new;
+
+	while ((u32)old) {
+		/*
+		 * Relaxed: if the top was popped and pushed again meanwhile, this
+		 * link may be stale, but the tag then differs and the CAS fails.
+		 */
+		u32 below = __atomic_load_n(&free_next[(u32)old - 1], __ATOMIC_RELAXED);
+
+		new = ((old >> 32) + 1) << 32 | below;
+		/* Acquire: as the load above, for the retry. */
+		if (__atomic_compare_exchange_n(&free_head, &old, new, 1,
+						__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+			return (u32)old;
+	}
+	return 0;
+}
+
+/* Make sure the chunk of @id exists. Return: 0, or -1 if out of memory. */
+static int chunk_get(u32 id)
+{
+	struct qnode_block **slot = &chunks[id / BLOCKS_PER_CHUNK], *chunk, *none = NULL;
+	size_t size = BLOCKS_PER_CHUNK * sizeof(*chunk);
+
+	if (__atomic_load_n(slot, __ATOMIC_ACQUIRE))
+		return 0;
+	/* Zeroed and page aligned. */
+	chunk = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (chunk == MAP_FAILED)
+		return -1;
+	/* Release: a decoder that reads the chunk sees it zeroed. Acquire: the winner's. */
+	if (!__atomic_compare_exchange_n(slot, &none, chunk, 0,
+					 __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+		munmap(chunk, size);
+	return 0;
+}
+
+/* Thread exit (key destructor): the block goes back for reuse. */
 static void block_release(void *arg)
 {
-	u16 id = (u16)((uintptr_t)arg - 1);
-
-	my_block = NULL;
-	pthread_mutex_lock(&alloc_lock);
-	free_blocks[nr_free++] = id;
-	pthread_mutex_unlock(&alloc_lock);
+	__atomic_store_n(&my_id, 0, __ATOMIC_RELAXED);
+	free_push((u32)(uintptr_t)arg - 1);
 }
 
-static void block_key_create(void)
+/* At load time, so that the slow path never creates the key. */
+__attribute__((constructor)) static void block_key_create(void)
 {
-	if (pthread_key_create(&block_key, block_release))
-		abort();
+	block_key_ok = !pthread_key_create(&block_key, block_release);
 }
 
-static __cold noinline struct qnode_block *block_alloc(void)
+/*
+ * Have the exit destructor recycle our block. Only in task context: a glibc
+ * key created at load time sits in the thread descriptor's first block and
+ * pthread_setspecific() just stores to it, but POSIX does not promise that,
+ * so an interrupt handler defers it to the thread's next slow path. A thread
+ * whose only slow paths ran in interrupt context leaks its block.
+ */
+static void block_register(void)
 {
-	struct qnode_block *chunk;
-	unsigned int id;
+	if (!in_task() || !block_key_ok)
+		return;
+	my_unregistered = 0;
+	pthread_setspecific(block_key, (void *)(uintptr_t)my_id);
+}
 
-	pthread_once(&block_key_once, block_key_create);
-	pthread_mutex_lock(&alloc_lock);
-	if (nr_free) {
-		id = free_blocks[--nr_free];
-	} else {
-		if (nr_fresh >= MAX_BLOCKS)
-			abort();	/* more live threads than the tail can encode */
-		id = nr_fresh++;
-		if (!chunks[id / BLOCKS_PER_CHUNK]) {
-			chunk = aligned_alloc(64, BLOCKS_PER_CHUNK * sizeof(*chunk));
-			if (!chunk)
-				abort();
-			memset(chunk, 0, BLOCKS_PER_CHUNK * sizeof(*chunk));
-			/* Release: a decoder that reads this chunk sees it zeroed. */
-			__atomic_store_n(&chunks[id / BLOCKS_PER_CHUNK], chunk, __ATOMIC_RELEASE);
-		}
+/* Return: this thread's block id + 1, or 0 if none can be had. */
+static __cold noinline u32 block_alloc(void)
+{
+	u32 id = free_pop(), zero = 0, n;
+
+	if (!id) {
+		n = __atomic_load_n(&nr_fresh, __ATOMIC_RELAXED);
+		do {
+			if (n >= MAX_BLOCKS)
+				return 0;	/* more live threads than the tail encodes */
+			/* Relaxed: only the counter itself is at stake. */
+		} while (!__atomic_compare_exchange_n(&nr_fresh, &n, n + 1, 1,
+						      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+		id = n + 1;
+		if (chunk_get(n))
+			return 0;	/* no memory: the id is lost, not recycled chunkless */
 	}
-	pthread_mutex_unlock(&alloc_lock);
-	pthread_setspecific(block_key, (void *)(uintptr_t)(id + 1));
-	my_tail_base = id * NR_NODES + 1;
-	my_block = &chunks[id / BLOCKS_PER_CHUNK][id % BLOCKS_PER_CHUNK];
-	return my_block;
+	/*
+	 * A signal handler that interrupted us may have installed a block of
+	 * its own meanwhile: keep that one. Relaxed: same thread.
+	 */
+	if (!__atomic_compare_exchange_n(&my_id, &zero, id, 0,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+		free_push(id - 1);
+		return zero;
+	}
+	my_unregistered = 1;
+	block_register();
+	return id;
 }
 
 static inline struct qnode *decode_tail(u32 tail)
 {
-	u32 id = tail - 1, block = id / NR_NODES;
-	/* Acquire: pairs with the chunk's publication in block_alloc(). */
-	struct qnode_block *chunk =
-		__atomic_load_n(&chunks[block / BLOCKS_PER_CHUNK], __ATOMIC_ACQUIRE);
+	u32 id = tail - 1;
 
-	return &chunk[block % BLOCKS_PER_CHUNK].node[id % NR_NODES];
+	return &block_of(id / NR_NODES)->node[id % NR_NODES];
 }
 
 static inline u64 now_ns(void)
@@ -237,10 +319,9 @@ static void head_park(struct qspinlock *lock, u32 val, int handoff, int *fenced)
 
 void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 {
-	struct qnode_block *block;
 	struct qnode *node, *next;
 	unsigned int idx;
-	u32 tail, old, want;
+	u32 id, tail, old, want;
 	u64 start;
 	int fenced = 0;
 
@@ -254,12 +335,14 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 		cpu_relax();
 	}
 
-	block = my_block;
-	if (unlikely(!block))
-		block = block_alloc();
+	id = my_id;
+	if (unlikely(!id))
+		id = block_alloc();
+	else if (unlikely(my_unregistered))
+		block_register();
 	idx = my_depth;
-	if (unlikely(idx >= NR_NODES)) {
-		/* Nested deeper than the kernel allows: spin without a node. */
+	if (unlikely(!id || idx >= NR_NODES)) {
+		/* Nested deeper than the kernel allows, or no block: spin without a node. */
 		for (unsigned int i = 1; !queued_spin_trylock(lock); i++) {
 			cpu_relax();
 			if (!(i % HEAD_SPINS))
@@ -269,8 +352,8 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	}
 	my_depth = idx + 1;
 	barrier();	/* an interrupt on this thread now uses the next node */
-	node = &block->node[idx];
-	tail = my_tail_base + idx;
+	node = &block_of(id - 1)->node[idx];
+	tail = (id - 1) * NR_NODES + 1 + idx;
 	__atomic_store_n(&node->next, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&node->head, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&node->state, NODE_RUNNING, __ATOMIC_RELAXED);
