@@ -8,7 +8,8 @@
  * Shared state of one run, each part on its own cache line:
  *   stop      set by the main thread at the deadline; loops poll it per batch
  *   lock      the adapter's object (a lock, a seqlock or an atomic)
- *   data      what the lock protects: counter (spin), a == b (rw, seq)
+ *   data      what the lock protects: counter (spin), a == b (rw, seq);
+ *             writers increment with the cs work between load and store
  *   thread[i] ops completed so far; only thread i writes, main samples it
  */
 #ifndef BENCH_H
@@ -28,9 +29,9 @@ enum bench_family { BENCH_SPIN, BENCH_RW, BENCH_SEQ, BENCH_ATOMIC };
 
 enum bench_workload {
 	W_PAIR,		/* lock; unlock, batched: uncontended cost */
-	W_SPIN,		/* lock; counter++; cs work; unlock; outside work */
+	W_SPIN,		/* lock; counter++ around cs work; unlock; outside work */
 	W_READ,		/* read_lock; check a == b; cs work; read_unlock */
-	W_MIX,		/* every 10th op writes (a++, b++) under write_lock */
+	W_MIX,		/* every 10th op writes (a++ around cs work, b++) */
 	W_SEQ,		/* seq read of a, b with retry; writer optional */
 	W_ATOMIC,	/* one atomic op on a shared counter */
 	BENCH_NR_WORKLOADS
@@ -97,6 +98,21 @@ static inline void bench_work(unsigned n)
 		__asm__ __volatile__("" : "+r"(x));
 }
 
+/*
+ * *p += 1 with n work units between the load and the store, so any overlap
+ * of two critical sections, even by preemption on one CPU, loses an update.
+ * The empty asms pin the load before the work and the store after it.
+ */
+static inline void bench_slow_inc(unsigned long *p, unsigned n)
+{
+	unsigned long v = *p;
+
+	__asm__ __volatile__("" : "+r"(v));
+	bench_work(n);
+	__asm__ __volatile__("" : "+r"(v));
+	*p = v + 1;
+}
+
 /* Racy-by-design data (seq readers vs the writer): single-copy atomic. */
 #define BENCH_LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define BENCH_STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -138,8 +154,7 @@ static void id##_spin(struct bench_thread *t)					\
 										\
 	while (!bench_stopped(r)) {						\
 		LOCK(l, &ctx);							\
-		r->data.counter++;						\
-		bench_work(cs);							\
+		bench_slow_inc(&r->data.counter, cs);				\
 		UNLOCK(l, &ctx);						\
 		bench_work(out);						\
 		bench_publish(t, ++n);						\
@@ -188,9 +203,8 @@ static void id##_mix(struct bench_thread *t)					\
 		if (++k == 10) {	/* op n is a write iff n % 10 == 9 */	\
 			k = 0;							\
 			WLOCK(l);						\
-			r->data.a++;						\
+			bench_slow_inc(&r->data.a, cs);				\
 			r->data.b++;						\
-			bench_work(cs);						\
 			WUNLOCK(l);						\
 		} else {							\
 			id##_read_op(r, l, t, cs);				\

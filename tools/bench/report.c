@@ -144,7 +144,8 @@ static void at_least(FILE *f, struct tally *t, const struct bench_results *res,
 		return;
 	}
 	ratio = b->med_mops > 0 ? a->med_mops / b->med_mops : (a->med_mops > 0 ? INFINITY : 0);
-	snprintf(buf, sizeof(buf), "%s vs %s Mops/s: ratio %.3g, need >= %.2f",
+	snprintf(buf, sizeof(buf), ratio < 1000 ? "%s vs %s Mops/s: ratio %.2f, need >= %.2f"
+						  : "%s vs %s Mops/s: ratio %.3g, need >= %.2f",
 		 num(x, sizeof(x), a->med_mops), num(y, sizeof(y), b->med_mops), ratio, factor);
 	verdict(f, t, ratio >= factor, what, buf);
 }
