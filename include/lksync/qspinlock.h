@@ -5,9 +5,13 @@
  * interrupt bookkeeping here; <lksync/spinlock.h> adds that. Includes
  * arch-layer headers and spinlock_types.h only.
  *
- * Lock word: locked byte, flags byte (_Q_PARKED_VAL: the queue head sleeps on
- * the word and must be woken by the unlocker; _Q_HANDOFF_VAL: the head has
- * waited long enough, running tasks must not steal the lock), MCS tail.
+ * Lock word: locked byte (_Q_LOCKED_VAL: held; _Q_HANDED_VAL: released to the
+ * queue head, which takes it next), flags byte (_Q_PARKED_VAL: the queue head
+ * sleeps on the word and must be woken by the unlocker; _Q_HANDOFF_VAL: the
+ * head has waited long enough, the unlocker hands the lock to it), MCS tail.
+ * Lock and unlock fast paths are byte operations on the locked byte: a byte
+ * store followed by a word-sized locked instruction on the same address
+ * cannot be store-forwarded and costs several nanoseconds on some CPUs.
  *
  * Uniprocessor build (LKSYNC_UP): as the kernel without CONFIG_SMP, the
  * arch_spin_*() operations are empty and a lock never reads as held.
@@ -23,6 +27,7 @@
 #define _Q_LOCKED_BITS		8
 #define _Q_LOCKED_MASK		0x000000ffU
 #define _Q_LOCKED_VAL		0x00000001U
+#define _Q_HANDED_VAL		0x00000002U
 #define _Q_FLAGS_OFFSET		8
 #define _Q_FLAGS_MASK		0x0000ff00U
 #define _Q_PARKED_VAL		0x00000100U
@@ -65,32 +70,34 @@ static __always_inline int queued_spin_is_contended(struct qspinlock *lock)
 }
 
 /**
- * queued_spin_trylock - take @lock if it is free and no waiter is owed it.
+ * queued_spin_trylock - take @lock if it is free and not owed to the queue head.
  * Context: any. Return: 1 if acquired, 0 otherwise.
  */
 static __always_inline int queued_spin_trylock(struct qspinlock *lock)
 {
-	u32 val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
+	u8 free = 0;
 
-	while (!(val & (_Q_LOCKED_MASK | _Q_HANDOFF_VAL))) {
-		/* Acquire: the critical section starts after the lock is ours. */
-		if (__atomic_compare_exchange_n(&lock->val, &val, val | _Q_LOCKED_VAL, 0,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return 1;
-	}
-	return 0;
+	if (__atomic_load_n(&lock->val, __ATOMIC_RELAXED) & (_Q_LOCKED_MASK | _Q_HANDOFF_VAL))
+		return 0;
+	/* Acquire: the critical section starts after the lock is ours. */
+	return __atomic_compare_exchange_n(&lock->locked, &free, _Q_LOCKED_VAL, 0,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 /**
  * queued_spin_lock - acquire @lock, spinning then sleeping while it is held.
  * Context: any; not recursive.
+ *
+ * Takes a free lock even with waiters queued (running tasks may, as in the
+ * kernel's hybrid paravirtual mode); a lock the unlocker handed to the queue
+ * head is not free (_Q_HANDED_VAL).
  */
 static __always_inline void queued_spin_lock(struct qspinlock *lock)
 {
-	u32 val = 0;
+	u8 val = 0;
 
 	/* Acquire: the critical section starts after the lock is ours. */
-	if (likely(__atomic_compare_exchange_n(&lock->val, &val, _Q_LOCKED_VAL, 0,
+	if (likely(__atomic_compare_exchange_n(&lock->locked, &val, _Q_LOCKED_VAL, 0,
 					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
 		return;
 	lksync_queued_spin_lock_slowpath(lock, val);
@@ -102,17 +109,16 @@ static __always_inline void queued_spin_lock(struct qspinlock *lock)
  *
  * The releasing store is the last access to @lock: as soon as it is visible
  * another task may take the lock, drop the last reference to the object the
- * lock is embedded in and free it. So the flags are read first, and a parked
- * head is woken by the out-of-line path, whose single RMW both releases and
- * clears _Q_PARKED_VAL. If the head parks between our load and our store, the
+ * lock is embedded in and free it. So the flags are read first; with a flag
+ * set, the out-of-line path releases (or hands the lock to the queue head)
+ * and clears the flags in one RMW, then wakes a parked head. If the head parks between our load and our store, the
  * wake-up can be lost; src/locking/qspinlock.c (head_park()) bounds that.
  */
 static __always_inline void queued_spin_unlock(struct qspinlock *lock)
 {
 	/* Relaxed: a release store is not reordered before an earlier load. */
-	if (unlikely(__atomic_load_n(&lock->flags, __ATOMIC_RELAXED) &
-		     (_Q_PARKED_VAL >> _Q_FLAGS_OFFSET)))
-		lksync_queued_spin_unlock_slowpath(lock);
+	if (unlikely(__atomic_load_n(&lock->flags, __ATOMIC_RELAXED)))
+		lksync_queued_spin_unlock_slowpath(lock);	/* parked or owed head */
 	else
 		/* Release: the critical section happens before the next owner's. */
 		__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);

@@ -5,22 +5,23 @@
  * qspinlock idea), with bounded lock stealing (its hybrid unfair mode).
  *
  * Lock word (include/lksync/spinlock_types.h), T = tail, H = _Q_HANDOFF_VAL,
- * P = _Q_PARKED_VAL, L = locked byte:
+ * P = _Q_PARKED_VAL, L = locked byte (1 held, 2 = _Q_HANDED_VAL):
  *
  *   T  H P L
- *   0  0 0 0   free, no waiters                 fast path: cmpxchg 0 -> L
- *   0  0 0 1   held, no waiters                 fast unlock: store L = 0
- *   t  0 0 0   free, queue head spinning        head or any running task takes it
- *   t  0 0 1   held, queue head spinning
+ *   0  0 0 0   free, no waiters                 fast path: byte cmpxchg L 0 -> 1
+ *   *  0 0 1   held                             fast unlock: byte store L = 0
+ *   t  0 * 0   free, queue head spinning        head or any running task takes it
  *   t  * 1 1   held, queue head sleeping on the word: unlocker must wake it
- *   t  1 * *   head waited long enough: nobody but the head may take it
+ *   t  1 * 1   held, head waited long enough: unlocker hands it over (L = 2)
+ *   t  0 0 2   handed to the queue head: only the head may take it (L = 1)
  *
  * t is the last queued node (its index + 1). P and H are set only by the
- * queue head and cleared by it when it acquires; the unlock slow path clears
- * P (with L, in one RMW) when it wakes the head. The unlocker never touches
- * the word after its releasing store or RMW: the lock may be freed then. A task outside the queue may steal a free lock
- * (L = 0) unless H is set; this keeps the lock with running tasks instead of
- * handing it to a waiter the OS has descheduled, and H bounds the unfairness.
+ * queue head, while the lock is held; the unlock slow path clears both in the
+ * RMW that releases (H: hands over) the lock, and the head clears them when it
+ * acquires. The unlocker never touches the word after its releasing store or
+ * RMW: the lock may be freed then. A task outside the queue takes a free lock
+ * (L = 0); this keeps the lock with running tasks instead of handing it to a
+ * waiter the OS has descheduled, and H bounds the unfairness.
  *
  * MCS nodes: each thread owns a block of NR_NODES nodes (task, softirq,
  * hardirq, NMI nesting) in a global table indexed by the tail encoding.
@@ -231,10 +232,12 @@ static inline u64 now_ns(void)
 /* Take @lock if it is free and not owed to the head. Return: 1 if taken. */
 static inline int steal(struct qspinlock *lock, u32 val)
 {
+	u8 free = 0;
+
 	if (val & (_Q_LOCKED_MASK | _Q_HANDOFF_VAL))
 		return 0;
 	/* Acquire: the critical section starts after the lock is ours. */
-	return __atomic_compare_exchange_n(&lock->val, &val, val | _Q_LOCKED_VAL, 0,
+	return __atomic_compare_exchange_n(&lock->locked, &free, _Q_LOCKED_VAL, 0,
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
@@ -370,10 +373,10 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	start = now_ns();
 	for (unsigned int spins = 0;; spins++) {
 		val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
-		if (!(val & _Q_LOCKED_MASK)) {
-			want = (val & ~_Q_FLAGS_MASK) | _Q_LOCKED_VAL;
+		if ((val & _Q_LOCKED_MASK) != _Q_LOCKED_VAL) {	/* free or handed to us */
+			want = (val & _Q_TAIL_MASK) | _Q_LOCKED_VAL;
 			if ((val >> _Q_TAIL_OFFSET) == tail)
-				want &= _Q_LOCKED_MASK;	/* last in the queue: empty it */
+				want = _Q_LOCKED_VAL;	/* last in the queue: empty it */
 			/* Acquire: the critical section starts after the lock is ours. */
 			if (__atomic_compare_exchange_n(&lock->val, &val, want, 0,
 							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -408,11 +411,22 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 
 void lksync_queued_spin_unlock_slowpath(struct qspinlock *lock)
 {
+	u32 val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED), new;
+
 	/*
-	 * Release: the critical section happens before the next owner's. One RMW
-	 * releases the lock and clears P, so after it we touch @lock no more.
+	 * One RMW releases the lock, or hands it to the queue head if that is
+	 * owed it, and clears P and H; after it we touch @lock no more. Until it
+	 * succeeds the lock is ours, so retrying reads a live word. Release: the
+	 * critical section happens before the next owner's.
 	 */
-	__atomic_fetch_and(&lock->val, ~(_Q_LOCKED_MASK | _Q_PARKED_VAL), __ATOMIC_RELEASE);
+	do {
+		new = val & _Q_TAIL_MASK;
+		if (val & _Q_HANDOFF_VAL)
+			new |= _Q_HANDED_VAL;
+	} while (!__atomic_compare_exchange_n(&lock->val, &val, new, 1,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	if (!(val & _Q_PARKED_VAL))
+		return;
 	/*
 	 * The lock may be freed by now. FUTEX_WAKE_PRIVATE keys on (process,
 	 * address) and neither reads nor writes the word: on freed or reused
