@@ -72,6 +72,21 @@ __SEQPROP_LOCKNAME(rwlock)
 /* Out of line: wait for a write in progress to end (spin, then yield). */
 LKSYNC_API unsigned lksync_read_seqcount_wait(const seqcount_t *s);
 
+/*
+ * Under ThreadSanitizer a reader's data accesses between read_seqcount_begin()
+ * and read_seqcount_retry() are racy by design; they are hidden from TSan as
+ * the kernel hides them from KCSAN (src/lib/tsan.c).
+ */
+LKSYNC_API void lksync_tsan_seq_begin(void);
+LKSYNC_API void lksync_tsan_seq_end(void);
+#ifdef LKSYNC_TSAN
+#define __lksync_seq_reader_begin()	lksync_tsan_seq_begin()
+#define __lksync_seq_reader_end()	lksync_tsan_seq_end()
+#else
+#define __lksync_seq_reader_begin()	do { } while (0)
+#define __lksync_seq_reader_end()	do { } while (0)
+#endif
+
 static __always_inline unsigned __lksync_read_seqcount_begin(const seqcount_t *s)
 {
 	/* Relaxed (READ_ONCE): __read_seqcount_begin() leaves ordering to its caller. */
@@ -89,6 +104,7 @@ static __always_inline unsigned __lksync_raw_read_seqcount_begin(const seqcount_
 
 	if (unlikely(seq & 1))
 		seq = lksync_read_seqcount_wait(s);	/* acquire too */
+	__lksync_seq_reader_begin();
 	return seq;
 }
 
@@ -100,6 +116,7 @@ static __always_inline unsigned __lksync_raw_read_seqcount(const seqcount_t *s)
 
 static __always_inline int __lksync_read_seqcount_retry(const seqcount_t *s, unsigned start)
 {
+	__lksync_seq_reader_end();
 	/* Relaxed: __read_seqcount_retry() leaves ordering to its caller. */
 	return unlikely(READ_ONCE(s->sequence) != start);
 }
@@ -138,7 +155,10 @@ static __always_inline int __lksync_read_seqcount_retry(const seqcount_t *s, uns
  * odd count is rounded down, so a write in progress makes the retry fail.
  * Context: any. Return: the count, rounded down to even.
  */
-#define raw_seqcount_begin(s)		(raw_read_seqcount(s) & ~1u)
+#define raw_seqcount_begin(s) ({						\
+	unsigned __rsb_seq = raw_read_seqcount(s) & ~1u;			\
+	__lksync_seq_reader_begin();						\
+	__rsb_seq; })
 
 /**
  * __read_seqcount_retry - end a read section without any barrier
@@ -224,7 +244,10 @@ static __always_inline void __lksync_write_seqcount_invalidate(seqcount_t *s)
  * raw_read_seqcount_latch - pick a copy of latch-protected data
  * Context: any. Return: the count; its low bit selects the copy to read.
  */
-#define raw_read_seqcount_latch(s)	raw_read_seqcount(s)
+#define raw_read_seqcount_latch(s) ({					\
+	unsigned __rsl_seq = raw_read_seqcount(s);				\
+	__lksync_seq_reader_begin();						\
+	__rsl_seq; })
 /* read_seqcount_latch_retry - end a latch read section. Return: true to retry. */
 #define read_seqcount_latch_retry(s, start)	read_seqcount_retry(s, start)
 

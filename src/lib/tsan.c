@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Layer: lib. What ThreadSanitizer must be told that the kernel tells KCSAN.
+ *
+ * A seqcount reader reads data a writer may be changing and throws the
+ * result away if read_seqcount_retry() says so; those reads are racy by
+ * design. The kernel marks them for KCSAN (kcsan_atomic_next() in
+ * read_seqcount_begin(), cleared in read_seqcount_retry()); here a reader's
+ * accesses between the two are hidden from TSan the same way. The state is
+ * a flag, not a depth: a begin without a retry (a reader that bails out) is
+ * ended by the next retry or at thread exit, and a retry without a begin
+ * ends nothing.
+ *
+ * The TSan entry points are weak: in a program that does not run under TSan
+ * they are absent and these functions do nothing.
+ */
+#include <pthread.h>
+#include <lksync/compiler.h>
+
+void AnnotateIgnoreReadsBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreReadsEnd(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreWritesBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
+
+LKSYNC_API void lksync_tsan_seq_begin(void);
+LKSYNC_API void lksync_tsan_seq_end(void);
+
+static __thread int seq_ignoring;
+static pthread_key_t seq_exit_key;
+static pthread_once_t seq_exit_once = PTHREAD_ONCE_INIT;
+
+static void seq_exit(void *arg)
+{
+	lksync_tsan_seq_end();
+}
+
+static void seq_exit_key_create(void)
+{
+	pthread_key_create(&seq_exit_key, seq_exit);
+}
+
+void lksync_tsan_seq_begin(void)
+{
+	if (seq_ignoring || !AnnotateIgnoreReadsBegin)
+		return;
+	pthread_once(&seq_exit_once, seq_exit_key_create);
+	pthread_setspecific(seq_exit_key, &seq_ignoring);	/* end it at thread exit */
+	seq_ignoring = 1;
+	AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
+}
+
+void lksync_tsan_seq_end(void)
+{
+	if (!seq_ignoring)
+		return;
+	seq_ignoring = 0;
+	AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+}
