@@ -58,7 +58,7 @@
 #endif
 #define NEXT_SPINS		256	/* head, after acquiring: wait for the successor's link */
 #ifndef HANDOFF_NS
-#define HANDOFF_NS		50000	/* head waiting this long forbids stealing */
+#define HANDOFF_NS		10000	/* queued this long: the head is owed the lock */
 #endif
 #define PARK_NS			1000000	/* bound of a head's sleep (lost wake-up window) */
 
@@ -361,6 +361,7 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	__atomic_store_n(&node->head, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&node->state, NODE_RUNNING, __ATOMIC_RELAXED);
 
+	start = now_ns();	/* the hand-off clock runs from joining the queue */
 	/* Seq_cst (release at least): the node's initialization is published with it. */
 	old = __atomic_exchange_n(&lock->tail, (u16)tail, __ATOMIC_SEQ_CST);
 	if (old) {
@@ -370,7 +371,6 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	}
 
 	/* Queue head: wait for the locked byte to clear and take it. */
-	start = now_ns();
 	for (unsigned int spins = 0;; spins++) {
 		val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
 		if ((val & _Q_LOCKED_MASK) != _Q_LOCKED_VAL) {	/* free or handed to us */
