@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* rwlock_t: API and return values, context bookkeeping, concurrency, fairness. */
+#include <sched.h>
+#include <stdlib.h>
 #include <time.h>
 #include <lksync/processor.h>
 #include <lksync/rwlock.h>
@@ -494,6 +496,172 @@ TEST(late_reader_queues_behind_writer)
 	CHECK_EQ(cnts_of(&order_lock) & ~_QW_PARKED, 0);
 }
 
+/* ---- an unlocker never touches a lock after releasing it ---- */
+
+/*
+ * An object with an embedded rwlock, freed by whoever drops the last
+ * reference right after unlocking, as kernel code does. Each thread holds a
+ * reference to the current object, takes its lock for writing and reading in
+ * turn (contended, so waiters park and unlockers take the slow paths) and
+ * drops the reference in its last section: even threads under the write
+ * lock, odd ones under the read lock (a last reader then takes the write
+ * lock once, to wait for the other readers). The last one frees the object
+ * and publishes the next. Any access to the lock after a releasing store or RMW
+ * may hit freed memory (ASan).
+ */
+#define REF_THREADS	8
+#define REF_TAKES	6
+
+struct ref_obj {
+	rwlock_t lock;
+	int refs;
+	unsigned long data;
+};
+
+static struct ref_obj **ref_objs;
+static long ref_rounds;
+static int ref_bad;
+
+static struct ref_obj *ref_new(void)
+{
+	struct ref_obj *o = malloc(sizeof(*o));
+
+	rwlock_init(&o->lock);
+	o->refs = REF_THREADS;
+	o->data = 0;
+	return o;
+}
+
+static void ref_worker(int idx, void *arg)
+{
+	for (long r = 0; r < ref_rounds; r++) {
+		struct ref_obj *o;
+		int last = 0;
+
+		while (!(o = __atomic_load_n(&ref_objs[r], __ATOMIC_ACQUIRE)))
+			sched_yield();
+		for (int k = 0; k < REF_TAKES; k++) {
+			int final = k == REF_TAKES - 1;
+
+			if (final ? !(idx & 1) : !(k & 1)) {
+				write_lock(&o->lock);
+				o->data++;
+				/* Relaxed: the lock orders it; atomic for the readers' drops. */
+				if (final)
+					last = __atomic_sub_fetch(&o->refs, 1, __ATOMIC_RELAXED) == 0;
+				write_unlock(&o->lock);
+			} else {
+				read_lock(&o->lock);
+				if (READ_ONCE(o->data) > (unsigned long)REF_THREADS * REF_TAKES)
+					__atomic_store_n(&ref_bad, 1, __ATOMIC_RELAXED);
+				/* Relaxed: readers only drop; the lock orders the rest. */
+				if (final)
+					last = __atomic_sub_fetch(&o->refs, 1, __ATOMIC_RELAXED) == 0;
+				read_unlock(&o->lock);
+			}
+		}
+		if (last && (idx & 1)) {
+			/*
+			 * Dropped under the read lock: other readers may still
+			 * hold it. Wait for them to leave; their read_unlock()
+			 * then races with the free below.
+			 */
+			write_lock(&o->lock);
+			write_unlock(&o->lock);
+		}
+		if (last) {
+			/* Writes: REF_TAKES / 2 each, plus a final one from even threads. */
+			unsigned long want = REF_THREADS * (REF_TAKES / 2) + REF_THREADS / 2;
+
+			if (o->data != want)
+				__atomic_store_n(&ref_bad, 1, __ATOMIC_RELAXED);
+			free(o);
+			if (r + 1 < ref_rounds)
+				__atomic_store_n(&ref_objs[r + 1], ref_new(), __ATOMIC_RELEASE);
+		}
+	}
+}
+
+TEST(unlock_does_not_touch_freed_lock)
+{
+	ref_rounds = test_scale(20000);
+	ref_objs = calloc(ref_rounds, sizeof(*ref_objs));
+	__atomic_store_n(&ref_objs[0], ref_new(), __ATOMIC_RELEASE);
+	test_threads(REF_THREADS, ref_worker, NULL);
+	free(ref_objs);
+	CHECK_EQ(ref_bad, 0);
+}
+
+/*
+ * A lost wake-up: a writer's unlock loaded the word before a waiter set
+ * _QW_PARKED, and its releasing store lands after the waiter's futex check,
+ * so nobody wakes the waiter. Forced here by clearing the wlocked byte by
+ * hand once the waiter is parked. Its sleep is bounded, so it must still get
+ * the lock soon. @arg: 1 for a waiting writer, 0 for a waiting reader.
+ */
+static DEFINE_RWLOCK(lost_lock);
+static int lost_stage;
+
+static double lost_scenario(void)
+{
+	arch_rwlock_t *a = &lost_lock.raw_lock;
+	double t0, t = -1;
+	int parked = 0;
+
+	lost_stage = 0;
+	write_lock(&lost_lock);
+	for (int i = 0; i < 20000 && !parked; i++) {
+		parked = !!(cnts_of(&lost_lock) & _QW_PARKED);
+		usleep(100);
+	}
+	CHECK(parked);
+	usleep(3000);	/* let it sleep in the futex */
+	t0 = now();
+	/* The racing unlocker's store, after a load that saw no _QW_PARKED. */
+	__atomic_store_n(&a->wlocked, 0, __ATOMIC_RELEASE);
+	preempt_enable();
+	while (__atomic_load_n(&lost_stage, __ATOMIC_ACQUIRE) != 1 && now() - t0 < 2)
+		usleep(50);
+	if (__atomic_load_n(&lost_stage, __ATOMIC_ACQUIRE) == 1)
+		t = now() - t0;
+	CHECK(t >= 0);
+	return t;
+}
+
+static void lost_waiter(int idx, void *arg)
+{
+	int writer = (int)(long)arg;
+
+	if (idx == 0) {
+		double t = lost_scenario();
+
+		printf("  parked %s took the lock %.2f ms after the unwoken release\n",
+		       writer ? "writer" : "reader", t * 1e3);
+		return;
+	}
+	while (!(cnts_of(&lost_lock) & _QW_LOCKED))
+		usleep(100);
+	if (writer)
+		write_lock(&lost_lock);
+	else
+		read_lock(&lost_lock);
+	__atomic_store_n(&lost_stage, 1, __ATOMIC_RELEASE);
+	if (writer)
+		write_unlock(&lost_lock);
+	else
+		read_unlock(&lost_lock);
+}
+
+TEST(parked_waiters_survive_lost_wakeup)
+{
+	for (int round = 0; round < 3; round++) {
+		test_threads(2, lost_waiter, (void *)1L);
+		CHECK_EQ(cnts_of(&lost_lock) & ~_QW_PARKED, 0);
+		test_threads(2, lost_waiter, (void *)0L);
+		CHECK_EQ(cnts_of(&lost_lock) & ~_QW_PARKED, 0);
+	}
+}
+
 #endif /* !LKSYNC_UP */
 
 int main(void)
@@ -512,6 +680,8 @@ int main(void)
 	RUN(writer_not_starved);
 	RUN(interrupt_readers_pass_queued_writer);
 	RUN(late_reader_queues_behind_writer);
+	RUN(unlock_does_not_touch_freed_lock);
+	RUN(parked_waiters_survive_lost_wakeup);
 #endif
 	return test_done();
 }

@@ -29,23 +29,28 @@
 LKSYNC_API void lksync_queued_read_lock_slowpath(struct qrwlock *lock);
 /* Out of line: queue, wait for readers and the writer to leave. */
 LKSYNC_API void lksync_queued_write_lock_slowpath(struct qrwlock *lock);
-/* Out of line: wake the tasks sleeping on the count word. */
+/* Out of line: wake the tasks sleeping on the count word (by address only). */
 LKSYNC_API void lksync_qrwlock_wake(struct qrwlock *lock);
+/* Out of line: release a write hold, clearing _QW_PARKED, and wake sleepers. */
+LKSYNC_API void lksync_queued_write_unlock_slowpath(struct qrwlock *lock);
 
 /**
  * queued_read_unlock - drop a read hold of @lock
  * Context: a reader of @lock.
+ *
+ * The RMW is the last access to @lock: once it is visible a writer may take
+ * the lock, drop the last reference to the object around it and free it.
+ * The only sleeper a reader's exit can satisfy is the writer waiting for the
+ * readers to drain (_QW_WAITING, no _QW_LOCKED); the last reader wakes it by
+ * address and leaves _QW_PARKED for that writer's cmpxchg to clear.
  */
 static __always_inline void queued_read_unlock(struct qrwlock *lock)
 {
-	/*
-	 * Release: the read section happens before a writer's. The RMW sees
-	 * _QW_PARKED for free; only the last reader can satisfy a sleeper
-	 * (a writer waiting for the readers to drain).
-	 */
+	/* Release: the read section happens before a writer's. */
 	u32 old = __atomic_fetch_sub(&lock->cnts, _QR_BIAS, __ATOMIC_RELEASE);
 
-	if (unlikely(old & _QW_PARKED) && (old >> _QR_SHIFT) == 1)
+	if (unlikely((old & (_QW_PARKED | _QW_WMASK)) == (_QW_PARKED | _QW_WAITING)) &&
+	    (old >> _QR_SHIFT) == 1)
 		lksync_qrwlock_wake(lock);
 }
 
@@ -119,30 +124,21 @@ static __always_inline void queued_write_lock(struct qrwlock *lock)
  * queued_write_unlock - release a write hold of @lock, waking sleepers
  * Context: the writer holding @lock.
  *
- * Asymmetric Dekker with a sleeper (as queued_spin_unlock()): a task that
- * waits for the wlocked byte to clear sets _QW_PARKED with an atomic RMW,
- * runs lksync_membarrier_heavy(), then re-reads the word before its futex
- * wait. Here: byte store, compiler barrier, load. Either the membarrier's
- * full barrier on this thread comes after our store, so the sleeper sees the
- * byte clear (or its futex value check fails), or it comes before our load,
- * which then sees _QW_PARKED. No locked instruction in the common case.
- * Under ThreadSanitizer both sides here are seq_cst instead.
+ * The releasing store is the last access to @lock: once it is visible
+ * another task may take the lock, drop the last reference to the object the
+ * lock is embedded in and free it. So _QW_PARKED is read first; if set, the
+ * out-of-line path releases and clears it in one RMW and wakes by address.
+ * A sleeper that parks between our load and our store can miss its wake-up;
+ * its sleep is bounded (qrwlock_wait() in src/locking/qrwlock.c).
  */
 static __always_inline void queued_write_unlock(struct qrwlock *lock)
 {
-#ifdef LKSYNC_TSAN
-	/* seq_cst exchange + seq_cst load: ordered against the sleeper's RMW. */
-	__atomic_exchange_n(&lock->wlocked, 0, __ATOMIC_SEQ_CST);
-	if (unlikely(__atomic_load_n(&lock->cnts, __ATOMIC_SEQ_CST) & _QW_PARKED))
-		lksync_qrwlock_wake(lock);
-#else
-	/* Release: the write section happens before the next holders'. */
-	__atomic_store_n(&lock->wlocked, 0, __ATOMIC_RELEASE);
-	barrier();
-	/* Relaxed: ordered after the store by the sleeper's membarrier (above). */
+	/* Relaxed: a release store is not reordered before an earlier load. */
 	if (unlikely(__atomic_load_n(&lock->cnts, __ATOMIC_RELAXED) & _QW_PARKED))
-		lksync_qrwlock_wake(lock);
-#endif
+		lksync_queued_write_unlock_slowpath(lock);
+	else
+		/* Release: the write section happens before the next holders'. */
+		__atomic_store_n(&lock->wlocked, 0, __ATOMIC_RELEASE);
 }
 
 /**

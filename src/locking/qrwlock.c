@@ -25,12 +25,18 @@
  * sleeps; that is why a lone _QW_PARKED is stale and may be dropped.
  *
  * Waking: sleepers wait for the wlocked byte to clear or for the reader
- * count to drop to zero. Readers leave with an atomic RMW, which returns
- * _QW_PARKED; the last one wakes. A writer leaves with a byte store, paired
- * with lksync_membarrier_heavy() on the sleeper's side (see
- * queued_write_unlock()). The waker clears _QW_PARKED and wakes every
- * sleeper; a sleeper whose condition still fails sets it again.
+ * count to drop to zero. No unlocker touches the word after its releasing
+ * store or RMW (the lock may be freed by then); FUTEX_WAKE after it is fine,
+ * it keys on the address and neither reads nor writes the word. Readers
+ * leave with an RMW, which returns _QW_PARKED; the last one wakes a writer
+ * waiting for the readers to drain, and that writer's cmpxchg clears the bit.
+ * A writer with _QW_PARKED set leaves with one RMW that clears the byte and
+ * the bit, then wakes every sleeper; a sleeper whose condition still fails
+ * sets the bit again. A writer that saw no _QW_PARKED leaves with a byte
+ * store; if a sleeper parks in between, its sleep is bounded (see
+ * qrwlock_wait()).
  */
+#include <errno.h>
 #include <limits.h>
 #include <lksync/preempt.h>
 #include <lksync/processor.h>
@@ -41,15 +47,31 @@
 
 /* cpu_relax() rounds before sleeping: a few microseconds, a short critical section. */
 #define QRW_SPINS	512
+#define QRW_PARK_NS	1000000		/* bound of one sleep (lost wake-up window) */
 
 /*
  * Wait until (cnts & @mask) == @want and return that value, spinning a
  * bounded time, then sleeping on the word. The returned value is read with
  * ACQUIRE, so what the releasing holder wrote is visible to the caller.
+ *
+ * Against readers (an RMW each) no wake-up is lost: our RMW that sets
+ * _QW_PARKED and theirs are ordered on the word, and the futex value check
+ * fails if theirs lands after ours but before we sleep. Against a writer:
+ * queued_write_unlock() loads the word, then either stores the byte (no
+ * _QW_PARKED) or releases and clears _QW_PARKED in one RMW and wakes us. We
+ * set _QW_PARKED with a seq_cst RMW, run lksync_membarrier_heavy() (every
+ * other thread then has executed a full barrier), then futex-wait expecting
+ * the word unchanged. If the writer's load comes after its barrier, it sees
+ * _QW_PARKED and wakes us; if its load and store both come before, the store
+ * is visible to our futex check. Left over: a writer interrupted between its
+ * load and its store (or no membarrier, or TSan, which skips it): the store
+ * lands after our check and nobody wakes us. Hence every sleep is bounded; a
+ * timeout costs one futex call, which sleeps again while the word is
+ * unchanged and returns at once when that store has landed.
  */
 static u32 qrwlock_wait(struct qrwlock *lock, u32 mask, u32 want)
 {
-	static const struct timespec poll = { 0, 1000000 };
+	static const struct timespec bound = { 0, QRW_PARK_NS };
 	int spins = 0;
 	u32 cnts;
 
@@ -70,7 +92,7 @@ static u32 qrwlock_wait(struct qrwlock *lock, u32 mask, u32 want)
 		cnts = __atomic_or_fetch(&lock->cnts, _QW_PARKED, __ATOMIC_SEQ_CST);
 #ifndef LKSYNC_TSAN
 		if (cnts & _QW_LOCKED) {
-			/* The writer leaves with a plain store: fence it (see queued_write_unlock()). */
+			/* Make a writer's store that already ran visible (above). */
 			lksync_membarrier_heavy();
 			/* Acquire: as above. */
 			cnts = __atomic_load_n(&lock->cnts, __ATOMIC_ACQUIRE);
@@ -83,17 +105,31 @@ static u32 qrwlock_wait(struct qrwlock *lock, u32 mask, u32 want)
 			spins = QRW_SPINS;
 			continue;
 		}
-		/* Without membarrier a byte-store wake-up can be missed: bound the sleep. */
-		lksync_futex_wait(&lock->cnts, cnts,
-				  lksync_membarrier_available() ? NULL : &poll);
+		while (lksync_futex_wait(&lock->cnts, cnts, &bound) == -ETIMEDOUT)
+			;
 	}
 }
 
 void lksync_qrwlock_wake(struct qrwlock *lock)
 {
-	/* Relaxed: the futex call orders nothing; sleepers re-check the word. */
-	__atomic_fetch_and(&lock->cnts, ~_QW_PARKED, __ATOMIC_RELAXED);
+	/*
+	 * The caller has released @lock, which may be freed by now. FUTEX_WAKE
+	 * keys on (process, address) and never reads or writes the word: on
+	 * freed or reused memory it wakes nobody, or a waiter that tolerates
+	 * spurious wake-ups as every futex waiter does.
+	 */
 	lksync_futex_wake(&lock->cnts, INT_MAX);
+}
+
+void lksync_queued_write_unlock_slowpath(struct qrwlock *lock)
+{
+	/*
+	 * Release: the write section happens before the next holders'. One RMW
+	 * releases the lock and clears _QW_PARKED; after it we touch @lock no
+	 * more (every sleeper is woken; those still unsatisfied set it again).
+	 */
+	__atomic_fetch_and(&lock->cnts, ~(_QW_LOCKED | _QW_PARKED), __ATOMIC_RELEASE);
+	lksync_qrwlock_wake(lock);
 }
 
 void lksync_queued_read_lock_slowpath(struct qrwlock *lock)
