@@ -21,6 +21,8 @@ install(TARGETS lksync lksync_static lksync_kernel EXPORT lksyncTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/lksync
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
+install(FILES ${PROJECT_BINARY_DIR}/include/lksync/config.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lksync)
 
 set(LKSYNC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lksync)
 install(EXPORT lksyncTargets NAMESPACE lksync:: DESTINATION ${LKSYNC_CMAKE_DIR})

@@ -10,6 +10,9 @@
 #define LKSYNC_COMPILER_H
 
 #include <stddef.h>
+#if __has_include(<lksync/config.h>)
+#include <lksync/config.h>	/* the build's flavor (LKSYNC_UP) */
+#endif
 
 #define LKSYNC_API __attribute__((visibility("default")))
 #define LKSYNC_TLS_MODEL __attribute__((tls_model("initial-exec")))
