@@ -12,6 +12,7 @@
 #define LKSYNC_KERNEL_LINUX_COMPILER_TYPES_H
 
 #include <lksync/compiler.h>
+#include <linux/kconfig.h>
 
 /* Sparse address spaces and type modifiers. */
 #ifndef __user
