@@ -4,6 +4,8 @@
  * queue while others remove them from the head and service them. A spinlock
  * protects the queue (the data, not the code); every request is serviced
  * exactly once even with far more threads than CPUs.
+ *
+ * needs: SMP (real exclusion between threads)
  */
 #include <linux/atomic.h>
 #include <linux/spinlock.h>

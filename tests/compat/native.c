@@ -7,7 +7,11 @@
 #include <lksync/atomic.h>
 #include <lksync/sched.h>
 
+#ifdef LKSYNC_UP	/* set by the installed lksync/config.h of a UP build */
+#define THREADS 1	/* UP spinlocks exclude no threads (bookkeeping only) */
+#else
 #define THREADS 4
+#endif
 #define ITERS 50000
 
 static DEFINE_SPINLOCK(lock);
