@@ -45,7 +45,7 @@ void lksync_membarrier_heavy(void)
 	 * lksync_membarrier_available() and bound their sleeps instead.
 	 */
 	__atomic_store_n(&membarrier_state, -1, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 }
 
 /* Nonzero when the heavy side is real, so light sides may use compiler barriers. */

@@ -32,7 +32,7 @@ static pthread_once_t cpus_once = PTHREAD_ONCE_INIT;
 #define CLAIM_SPINS	200
 
 /* Parse a sysfs CPU list ("0-3,5,8-9") into @mask. Return: highest CPU + 1, 0 on error. */
-static unsigned int parse_cpu_list(const char *path, struct cpumask *mask)
+static __maybe_unused unsigned int parse_cpu_list(const char *path, struct cpumask *mask)
 {
 	char buf[4096], *p;
 	unsigned int top = 0;
