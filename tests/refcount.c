@@ -9,6 +9,12 @@
 #include <lksync/refcount.h>
 #include "lksync_test.h"
 
+#ifdef LKSYNC_UP
+#define IS_UP 1	/* UP spinlocks never read as held */
+#else
+#define IS_UP 0
+#endif
+
 static char last[8192];
 static int reports;
 static void sink(const char *text, void *arg)
@@ -198,6 +204,61 @@ TEST(contended_get_put)
 	CHECK_EQ(reports, before);
 }
 
+static DEFINE_SPINLOCK(dal_lock);
+
+TEST(dec_and_lock)
+{
+	refcount_t r = REFCOUNT_INIT(2);
+	unsigned long flags = 0;
+
+	CHECK(!refcount_dec_and_lock(&r, &dal_lock));	/* 2 -> 1: no lock */
+	CHECK_EQ(refcount_read(&r), 1);
+	CHECK(!spin_is_locked(&dal_lock) || IS_UP);
+	CHECK_EQ(preempt_count(), 0);
+	CHECK(refcount_dec_and_lock(&r, &dal_lock));	/* 1 -> 0: locked */
+	CHECK_EQ(refcount_read(&r), 0);
+	CHECK(spin_is_locked(&dal_lock) || IS_UP);
+	CHECK_EQ(preempt_count(), 1);
+	spin_unlock(&dal_lock);
+
+	refcount_set(&r, 2);
+	CHECK(!refcount_dec_and_lock_irqsave(&r, &dal_lock, &flags));
+	CHECK(!irqs_disabled());
+	CHECK(refcount_dec_and_lock_irqsave(&r, &dal_lock, &flags));
+	CHECK(irqs_disabled());
+	CHECK_EQ(flags, 0);
+	spin_unlock_irqrestore(&dal_lock, flags);
+	CHECK(!irqs_disabled());
+	CHECK_EQ(preempt_count(), 0);
+}
+
+#ifndef LKSYNC_UP
+static refcount_t dal_ref;
+static int dal_winners, dal_holder_saw_zero;
+
+static void dal_worker(int idx, void *arg)
+{
+	if (refcount_dec_and_lock(&dal_ref, &dal_lock)) {
+		dal_winners++;			/* under dal_lock */
+		dal_holder_saw_zero = refcount_read(&dal_ref) == 0;
+		spin_unlock(&dal_lock);
+	}
+}
+
+TEST(dec_and_lock_one_winner)
+{
+	for (int round = 0; round < test_scale(200); round++) {
+		refcount_set(&dal_ref, 8);
+		dal_winners = 0;
+		test_threads(8, dal_worker, NULL);
+		CHECK_EQ(dal_winners, 1);
+		CHECK(dal_holder_saw_zero);
+		if (dal_winners != 1)
+			break;
+	}
+}
+#endif
+
 int main(void)
 {
 	test_watchdog(100);
@@ -209,5 +270,9 @@ int main(void)
 	RUN(decrement_hit_zero);
 	RUN(dec_not_one_edges);
 	RUN(contended_get_put);
+	RUN(dec_and_lock);
+#ifndef LKSYNC_UP
+	RUN(dec_and_lock_one_winner);
+#endif
 	return test_done();
 }

@@ -620,6 +620,41 @@ TEST(first_slowpath_in_signal_handler)
 }
 #endif /* !LKSYNC_UP */
 
+static DEFINE_SPINLOCK(adl_lock);
+static DEFINE_RAW_SPINLOCK(adl_raw);
+
+TEST(atomic_dec_and_lock)
+{
+	atomic_t a = ATOMIC_INIT(2);
+	unsigned long flags = 0;
+
+	CHECK_EQ(atomic_dec_and_lock(&a, &adl_lock), 0);	/* 2 -> 1, lock not taken */
+	CHECK_EQ(atomic_read(&a), 1);
+	CHECK_EQ(preempt_count(), 0);
+	CHECK_EQ(atomic_dec_and_lock(&a, &adl_lock), 1);	/* 1 -> 0, returns holding it */
+	CHECK_EQ(atomic_read(&a), 0);
+	CHECK_EQ(preempt_count(), 1);
+	spin_unlock(&adl_lock);
+
+	atomic_set(&a, 2);
+	CHECK_EQ(atomic_dec_and_lock_irqsave(&a, &adl_lock, flags), 0);
+	CHECK(!irqs_disabled());
+	CHECK_EQ(atomic_dec_and_lock_irqsave(&a, &adl_lock, flags), 1);
+	CHECK(irqs_disabled());
+	spin_unlock_irqrestore(&adl_lock, flags);
+	CHECK(!irqs_disabled());
+
+	atomic_set(&a, 1);
+	CHECK_EQ(atomic_dec_and_raw_lock(&a, &adl_raw), 1);
+	raw_spin_unlock(&adl_raw);
+	atomic_set(&a, 1);
+	CHECK_EQ(atomic_dec_and_raw_lock_irqsave(&a, &adl_raw, flags), 1);
+	CHECK(irqs_disabled());
+	raw_spin_unlock_irqrestore(&adl_raw, flags);
+	CHECK_EQ(preempt_count(), 0);
+	CHECK(!irqs_disabled());
+}
+
 int main(void)
 {
 	test_watchdog(100);
@@ -639,5 +674,6 @@ int main(void)
 	RUN(nested_slowpath_from_signal);
 	RUN(first_slowpath_in_signal_handler);
 #endif
+	RUN(atomic_dec_and_lock);
 	return test_done();
 }

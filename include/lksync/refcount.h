@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Layer: arch (with lib's reporting). refcount_t: a reference counter that
- * saturates instead of wrapping (the kernel's linux/refcount.h). Includes
- * atomic.h and bug.h only.
+ * Layer: locking. refcount_t: a reference counter that saturates instead of
+ * wrapping (the kernel's linux/refcount.h). Includes atomic.h, bug.h and,
+ * for refcount_dec_and_lock(), spinlock.h.
  *
  * Counter states:
  *   > 0                 live, that many references
@@ -20,9 +20,8 @@
  * are release, and the *_and_test forms are acquire too when they return
  * true, so the freeing path sees every earlier access of every owner.
  *
- * Not provided: refcount_dec_and_lock(), refcount_dec_and_lock_irqsave() and
- * refcount_dec_and_mutex_lock(): they take a spinlock or mutex and belong to
- * those headers' layer.
+ * refcount_dec_and_lock() and refcount_dec_and_lock_irqsave() take a
+ * spinlock_t (same layer); refcount_dec_and_mutex_lock() comes with mutexes.
  */
 #ifndef LKSYNC_REFCOUNT_H
 #define LKSYNC_REFCOUNT_H
@@ -30,6 +29,7 @@
 #include <limits.h>
 #include <lksync/atomic.h>
 #include <lksync/bug.h>
+#include <lksync/spinlock.h>
 
 /* refcount_t - a saturating reference counter. */
 typedef struct refcount_struct {
@@ -272,6 +272,47 @@ static __always_inline __must_check bool refcount_dec_not_one(refcount_t *r)
 			return true;
 		}
 	} while (!atomic_try_cmpxchg_release(&r->refs, &val, n)); /* release: as every dec */
+	return true;
+}
+
+/**
+ * refcount_dec_and_lock - decrement @r; if it hits 0, return with @lock held
+ * @r: the refcount
+ * @lock: the spinlock that protects lookups of the object
+ *
+ * The lock is taken only for the final put, so a concurrent lookup under
+ * @lock can never find an object whose count is on its way to 0.
+ * Context: process context, or any context where @lock is taken with spin_lock().
+ * Return: true, with @lock held, if the count dropped to 0; false otherwise.
+ */
+static inline __must_check bool refcount_dec_and_lock(refcount_t *r, spinlock_t *lock)
+{
+	if (refcount_dec_not_one(r))
+		return false;
+	spin_lock(lock);
+	if (!refcount_dec_and_test(r)) {
+		spin_unlock(lock);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * refcount_dec_and_lock_irqsave - refcount_dec_and_lock() taking @lock with
+ * spin_lock_irqsave(), the saved state in *@flags
+ * Context: any. Return: true, with @lock held and interrupts disabled, if
+ * the count dropped to 0; false otherwise (interrupt state unchanged).
+ */
+static inline __must_check bool refcount_dec_and_lock_irqsave(refcount_t *r, spinlock_t *lock,
+							      unsigned long *flags)
+{
+	if (refcount_dec_not_one(r))
+		return false;
+	spin_lock_irqsave(lock, *flags);
+	if (!refcount_dec_and_test(r)) {
+		spin_unlock_irqrestore(lock, *flags);
+		return false;
+	}
 	return true;
 }
 

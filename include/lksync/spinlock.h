@@ -25,6 +25,7 @@
 #include <lksync/bottom_half.h>
 #include <lksync/spinlock_types.h>
 #include <lksync/qspinlock.h>
+#include <lksync/atomic.h>
 
 #ifndef PREEMPT_LOCK_OFFSET
 #define PREEMPT_LOCK_OFFSET	PREEMPT_DISABLE_OFFSET
@@ -311,5 +312,40 @@ static __always_inline int spin_is_contended(spinlock_t *lock)
 
 /* assert_spin_locked - BUG() unless @lock is held (no-op uniprocessor). Context: any. */
 #define assert_spin_locked(lock)	assert_raw_spin_locked(&(lock)->rlock)
+
+/*
+ * One body for atomic_dec_and_lock() and its variants: decrement @atomic;
+ * only a decrement to 0 takes @lock (with @lock_op), and then returns holding it.
+ */
+#define __LKSYNC_DEC_AND_LOCK(atomic, lock_op, unlock_op) ({			\
+	int __dal_ret = 0;							\
+	/* Not the last reference: drop it without the lock. */		\
+	if (!atomic_add_unless((atomic), -1, 1)) {				\
+		lock_op;							\
+		if (atomic_dec_and_test(atomic))				\
+			__dal_ret = 1;						\
+		else								\
+			unlock_op;						\
+	}									\
+	__dal_ret; })
+
+/**
+ * atomic_dec_and_lock - decrement @atomic; if it hits 0, return with @lock held
+ * Context: process context. Return: 1 with @lock held if the count dropped
+ * to 0, 0 (lock not held) otherwise.
+ */
+#define atomic_dec_and_lock(atomic, lock)					\
+	__LKSYNC_DEC_AND_LOCK(atomic, spin_lock(lock), spin_unlock(lock))
+/* atomic_dec_and_lock_irqsave - as atomic_dec_and_lock(), with spin_lock_irqsave(). */
+#define atomic_dec_and_lock_irqsave(atomic, lock, flags)			\
+	__LKSYNC_DEC_AND_LOCK(atomic, spin_lock_irqsave(lock, flags),		\
+			      spin_unlock_irqrestore(lock, flags))
+/* atomic_dec_and_raw_lock - as atomic_dec_and_lock() on a raw_spinlock_t. */
+#define atomic_dec_and_raw_lock(atomic, lock)					\
+	__LKSYNC_DEC_AND_LOCK(atomic, raw_spin_lock(lock), raw_spin_unlock(lock))
+/* atomic_dec_and_raw_lock_irqsave - as atomic_dec_and_lock_irqsave() on a raw_spinlock_t. */
+#define atomic_dec_and_raw_lock_irqsave(atomic, lock, flags)			\
+	__LKSYNC_DEC_AND_LOCK(atomic, raw_spin_lock_irqsave(lock, flags),	\
+			      raw_spin_unlock_irqrestore(lock, flags))
 
 #endif /* LKSYNC_SPINLOCK_H */
