@@ -57,6 +57,9 @@
 #define HEAD_SPINS		2048	/* head: wait for the locked byte to clear */
 #endif
 #define NEXT_SPINS		256	/* head, after acquiring: wait for the successor's link */
+#ifndef BACKOFF_MAX
+#define BACKOFF_MAX		64	/* cap of the cpu_relax() rounds between two reads */
+#endif
 #ifndef HANDOFF_NS
 #define HANDOFF_NS		10000	/* queued this long: the head is owed the lock */
 #endif
@@ -221,6 +224,23 @@ static inline struct qnode *decode_tail(u32 tail)
 	return &block_of(id / NR_NODES)->node[id % NR_NODES];
 }
 
+/*
+ * Exponential backoff between two looks at the lock word. A waiter that
+ * reads the line at every cpu_relax() pulls it away from the holder, whose
+ * next unlock and lock then each miss: at two threads the lock word would
+ * ping-pong on every acquisition. Return: the rounds spent.
+ */
+static inline unsigned int backoff(unsigned int *delay)
+{
+	unsigned int d = *delay;
+
+	for (unsigned int i = 0; i < d; i++)
+		cpu_relax();
+	if (d < BACKOFF_MAX)
+		*delay = d * 2;
+	return d;
+}
+
 static inline u64 now_ns(void)
 {
 	struct timespec ts;
@@ -326,16 +346,16 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	unsigned int idx;
 	u32 id, tail, old, want;
 	u64 start;
+	unsigned int delay = 1;
 	int fenced = 0;
 
 	/* Hybrid mode: a running task takes a free lock unless it is owed to the head. */
-	for (int i = 0; i < STEAL_SPINS; i++) {
+	for (unsigned int spent = 0; spent < STEAL_SPINS; spent += backoff(&delay)) {
 		val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
 		if (steal(lock, val))
 			return;
 		if (val & _Q_HANDOFF_VAL)
 			break;
-		cpu_relax();
 	}
 
 	id = my_id;
@@ -371,7 +391,8 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	}
 
 	/* Queue head: wait for the locked byte to clear and take it. */
-	for (unsigned int spins = 0;; spins++) {
+	delay = 1;
+	for (unsigned int spins = 0, looks = 0;; looks++) {
 		val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
 		if ((val & _Q_LOCKED_MASK) != _Q_LOCKED_VAL) {	/* free or handed to us */
 			want = (val & _Q_TAIL_MASK) | _Q_LOCKED_VAL;
@@ -384,15 +405,18 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 			continue;
 		}
 		if (spins < HEAD_SPINS) {
-			if (!(spins % 64) && !(val & _Q_HANDOFF_VAL) &&
+			if (!(looks % 4) && !(val & _Q_HANDOFF_VAL) &&
 			    now_ns() - start > HANDOFF_NS)
 				/* Relaxed: a stealer that misses it steals once more. */
 				__atomic_fetch_or(&lock->val, _Q_HANDOFF_VAL, __ATOMIC_RELAXED);
-			cpu_relax();
+			if (val & _Q_HANDOFF_VAL)
+				delay = 1;	/* the next unlock hands over: watch for it */
+			spins += backoff(&delay);
 			continue;
 		}
 		head_park(lock, val, now_ns() - start > HANDOFF_NS, &fenced);
 		spins = 0;
+		delay = 1;
 	}
 
 	if ((val >> _Q_TAIL_OFFSET) != tail) {
