@@ -45,8 +45,16 @@
 
 #ifndef LKSYNC_UP
 
-/* cpu_relax() rounds before sleeping: a few microseconds, a short critical section. */
-#define QRW_SPINS	512
+/*
+ * cpu_relax() rounds before sleeping: barely any. A waiter here waits for a
+ * writer or for readers to leave, and while it spins the running readers'
+ * count updates bounce the word between CPUs; asleep, it leaves the CPU to
+ * tasks that get work done on a line they keep (90/10 mix, 4 threads on 2
+ * CPUs: 50 Mops/s spinning 512 rounds, 85-105 parking at once).
+ */
+#ifndef QRW_SPINS
+#define QRW_SPINS	2
+#endif
 #define QRW_PARK_NS	1000000		/* bound of one sleep (lost wake-up window) */
 
 /*
