@@ -45,6 +45,21 @@
 
 #ifndef LKSYNC_UP
 
+/* src/locking/qspinlock.c, hidden: the spinlock slow path with short spins. */
+void lksync_queued_spin_lock_slowpath_brief(struct qspinlock *lock, u32 val);
+
+/* arch_spin_lock() of the wait lock, with the brief slow path. */
+static void wait_lock_acquire(struct qspinlock *lock)
+{
+	u8 free = 0;
+
+	/* Acquire: the wait lock's critical section starts after it is ours. */
+	if (likely(__atomic_compare_exchange_n(&lock->locked, &free, _Q_LOCKED_VAL, 0,
+					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
+		return;
+	lksync_queued_spin_lock_slowpath_brief(lock, free);
+}
+
 /*
  * cpu_relax() rounds before sleeping: barely any. A waiter here waits for a
  * writer or for readers to leave, and while it spins the running readers'
@@ -154,7 +169,7 @@ void lksync_queued_read_lock_slowpath(struct qrwlock *lock)
 	}
 	/* Back out and queue behind the writer (queued_read_unlock() wakes if due). */
 	queued_read_unlock(lock);
-	arch_spin_lock(&lock->wait_lock);
+	wait_lock_acquire(&lock->wait_lock);
 	/* Relaxed: the wait below reads the word with acquire. */
 	__atomic_fetch_add(&lock->cnts, _QR_BIAS, __ATOMIC_RELAXED);
 	/* Only an active writer can hold us up now: queued writers are behind us. */
@@ -167,7 +182,7 @@ void lksync_queued_write_lock_slowpath(struct qrwlock *lock)
 {
 	u32 cnts;
 
-	arch_spin_lock(&lock->wait_lock);
+	wait_lock_acquire(&lock->wait_lock);
 	/* Relaxed: the cmpxchg decides. */
 	cnts = __atomic_load_n(&lock->cnts, __ATOMIC_RELAXED);
 	/* Acquire: the write section starts after the previous holders' release. */

@@ -56,6 +56,10 @@
 #ifndef HEAD_SPINS
 #define HEAD_SPINS		2048	/* head: wait for the locked byte to clear */
 #endif
+/* Brief waits (the rwlock's wait lock, whose holder itself waits): about 1/16. */
+#define BRIEF_STEAL_SPINS	16
+#define BRIEF_NODE_SPINS	32
+#define BRIEF_HEAD_SPINS	64
 #define NEXT_SPINS		256	/* head, after acquiring: wait for the successor's link */
 #ifndef BACKOFF_MAX
 #define BACKOFF_MAX		64	/* cap of the cpu_relax() rounds between two reads */
@@ -267,10 +271,10 @@ static inline int steal(struct qspinlock *lock, u32 val)
  * sets head, then exchanges state. One of us sees the other's write, so
  * either we do not sleep or the predecessor sees HALTED and wakes us.
  */
-static void wait_for_head(struct qnode *node)
+static void wait_for_head(struct qnode *node, unsigned int node_spins)
 {
 	for (;;) {
-		for (int i = 0; i < NODE_SPINS; i++) {
+		for (unsigned int i = 0; i < node_spins; i++) {
 			/* Acquire: what the predecessor did comes before our turn. */
 			if (__atomic_load_n(&node->head, __ATOMIC_ACQUIRE))
 				return;
@@ -340,7 +344,8 @@ static void head_park(struct qspinlock *lock, u32 val, int handoff, int *fenced)
 	}
 }
 
-void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
+static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned int steal_spins,
+				     unsigned int node_spins, unsigned int head_spins)
 {
 	struct qnode *node, *next;
 	unsigned int idx;
@@ -350,7 +355,7 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	int fenced = 0;
 
 	/* Hybrid mode: a running task takes a free lock unless it is owed to the head. */
-	for (unsigned int spent = 0; spent < STEAL_SPINS; spent += backoff(&delay)) {
+	for (unsigned int spent = 0; spent < steal_spins; spent += backoff(&delay)) {
 		val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
 		if (steal(lock, val))
 			return;
@@ -387,7 +392,7 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	if (old) {
 		/* Release: the predecessor reads an initialized node through ->next. */
 		__atomic_store_n(&decode_tail(old)->next, node, __ATOMIC_RELEASE);
-		wait_for_head(node);
+		wait_for_head(node, node_spins);
 	}
 
 	/* Queue head: wait for the locked byte to clear and take it. */
@@ -404,7 +409,7 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 				break;
 			continue;
 		}
-		if (spins < HEAD_SPINS) {
+		if (spins < head_spins) {
 			if (!(looks % 4) && !(val & _Q_HANDOFF_VAL) &&
 			    now_ns() - start > HANDOFF_NS)
 				/* Relaxed: a stealer that misses it steals once more. */
@@ -431,6 +436,21 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	}
 	barrier();
 	my_depth = idx;
+}
+
+void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
+{
+	slowpath(lock, val, STEAL_SPINS, NODE_SPINS, HEAD_SPINS);
+}
+
+/*
+ * Library-internal (hidden), for src/locking/qrwlock.c: the same, parking
+ * sooner. The rwlock's wait lock is held by a waiter that itself waits for
+ * the lock's holders; spinning behind it only keeps a CPU from them.
+ */
+void lksync_queued_spin_lock_slowpath_brief(struct qspinlock *lock, u32 val)
+{
+	slowpath(lock, val, BRIEF_STEAL_SPINS, BRIEF_NODE_SPINS, BRIEF_HEAD_SPINS);
 }
 
 void lksync_queued_spin_unlock_slowpath(struct qspinlock *lock)
