@@ -42,11 +42,9 @@
 #include <lksync/processor.h>
 #include <lksync/qrwlock.h>
 #include "arch/futex.h"
+#include "locking/qspinlock_internal.h"
 
 #ifndef LKSYNC_UP
-
-/* src/locking/qspinlock.c, hidden: the spinlock slow path with short spins. */
-void lksync_queued_spin_lock_slowpath_brief(struct qspinlock *lock, u32 val);
 
 /* arch_spin_lock() of the wait lock, with the brief slow path. */
 static void wait_lock_acquire(struct qspinlock *lock)

@@ -38,6 +38,7 @@
 #include <lksync/preempt.h>
 #include <lksync/qspinlock.h>
 #include "arch/futex.h"
+#include "locking/qspinlock_internal.h"
 
 #ifndef LKSYNC_UP
 
@@ -443,11 +444,7 @@ void lksync_queued_spin_lock_slowpath(struct qspinlock *lock, u32 val)
 	slowpath(lock, val, STEAL_SPINS, NODE_SPINS, HEAD_SPINS);
 }
 
-/*
- * Library-internal (hidden), for src/locking/qrwlock.c: the same, parking
- * sooner. The rwlock's wait lock is held by a waiter that itself waits for
- * the lock's holders; spinning behind it only keeps a CPU from them.
- */
+/* Library-internal, see locking/qspinlock_internal.h: the same, parking sooner. */
 void lksync_queued_spin_lock_slowpath_brief(struct qspinlock *lock, u32 val)
 {
 	slowpath(lock, val, BRIEF_STEAL_SPINS, BRIEF_NODE_SPINS, BRIEF_HEAD_SPINS);
