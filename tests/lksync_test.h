@@ -8,6 +8,8 @@
  *   test_threads(n, fn, arg)  run fn(index, arg) on n real threads, join all
  *   test_watchdog(secs)   abort with a message instead of hanging
  *   test_scale(n)         iterations scaled down under sanitizers
+ *   test_report_sink      a report sink for lksync_set_report_sink(): keeps
+ *                         the last report in test_last_report, counts test_reports
  *   return test_done();   prints "N passed, N failed", exit status
  */
 #ifndef LKSYNC_TEST_H
@@ -43,6 +45,17 @@ static const char *test_current = "?";
 			test_current, __FILE__, __LINE__, #a, #b, __ca, __cb);	\
 	}									\
 } while (0)
+
+static char test_last_report[8192];
+static int test_reports;
+
+/* Pass to lksync_set_report_sink(): captures each report's text and counts it. */
+static __attribute__((unused)) void test_report_sink(const char *text, void *arg)
+{
+	(void)arg;
+	snprintf(test_last_report, sizeof(test_last_report), "%s", text);
+	test_reports++;
+}
 
 #define TEST(name)	static void test_##name(void)
 #define RUN(name) do {								\

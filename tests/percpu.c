@@ -7,15 +7,6 @@
 #include <lksync/bug.h>
 #include "lksync_test.h"
 
-static char last[8192];
-static int reports;
-static void sink(const char *text, void *arg)
-{
-	(void)arg;
-	snprintf(last, sizeof(last), "%s", text);
-	reports++;
-}
-
 static DEFINE_PER_CPU(int, initialized) = 42;
 DEFINE_PER_CPU(unsigned long, counter);
 DECLARE_PER_CPU(unsigned long, counter);
@@ -426,20 +417,20 @@ TEST(alloc_reuses_memory)
 
 TEST(alloc_illegal)
 {
-	int before = reports;
+	int before = test_reports;
 
 	CHECK(__alloc_percpu(0, 8) == NULL);
 	CHECK(__alloc_percpu(PCPU_MIN_UNIT_SIZE + 1, 8) == NULL);
 	CHECK(__alloc_percpu(8, 3) == NULL);
 	CHECK(__alloc_percpu(8, 8192) == NULL);
-	CHECK_EQ(reports, before + 4);
-	CHECK(strstr(last, "illegal size") != NULL);
-	free_percpu((void *)&reports);	/* not per-CPU: warned, ignored */
-	CHECK_EQ(reports, before + 5);
+	CHECK_EQ(test_reports, before + 4);
+	CHECK(strstr(test_last_report, "illegal size") != NULL);
+	free_percpu((void *)&test_reports);	/* not per-CPU: warned, ignored */
+	CHECK_EQ(test_reports, before + 5);
 	void *p = alloc_percpu(int);
 	free_percpu(p);
 	free_percpu(p);			/* double free: warned, ignored */
-	CHECK_EQ(reports, before + 6);
+	CHECK_EQ(test_reports, before + 6);
 }
 
 static void segv_exit(int sig)
@@ -468,7 +459,7 @@ TEST(direct_dereference_faults)
 int main(void)
 {
 	test_watchdog(60);
-	lksync_set_report_sink(sink, NULL);
+	lksync_set_report_sink(test_report_sink, NULL);
 	RUN(cpu_sets);
 	RUN(cpumask_ops);
 	RUN(smp_processor_id);

@@ -15,19 +15,10 @@
 #define IS_UP 0
 #endif
 
-static char last[8192];
-static int reports;
-static void sink(const char *text, void *arg)
-{
-	(void)arg;
-	snprintf(last, sizeof(last), "%s", text);
-	reports++;
-}
-
 TEST(basic_ops)
 {
 	refcount_t r = REFCOUNT_INIT(1);
-	int before = reports;
+	int before = test_reports;
 
 	CHECK_EQ(refcount_read(&r), 1);
 	refcount_inc(&r);
@@ -58,7 +49,7 @@ TEST(basic_ops)
 	CHECK_EQ(refcount_read(&r), 0);
 	refcount_set_release(&r, 1);
 	CHECK(refcount_dec_and_test(&r));
-	CHECK_EQ(reports, before);		/* nothing above is misuse */
+	CHECK_EQ(test_reports, before);		/* nothing above is misuse */
 	CHECK_EQ(REFCOUNT_SATURATED, INT_MIN / 2);
 	CHECK_EQ(REFCOUNT_MAX, INT_MAX);
 }
@@ -67,16 +58,16 @@ TEST(basic_ops)
 
 static int warned(const char *text)
 {
-	return strstr(last, text) != NULL && strstr(last, "WARNING: ") != NULL;
+	return strstr(test_last_report, text) != NULL && strstr(test_last_report, "WARNING: ") != NULL;
 }
 
 TEST(addition_on_zero)
 {
 	refcount_t r = REFCOUNT_INIT(0);
-	int before = reports;
+	int before = test_reports;
 
 	refcount_inc(&r);
-	CHECK_EQ(reports, before + 1);
+	CHECK_EQ(test_reports, before + 1);
 	CHECK(warned("refcount_t: addition on 0; use-after-free.\n"));
 	CHECK_EQ(refcount_read(&r), SATURATED);
 }
@@ -84,18 +75,18 @@ TEST(addition_on_zero)
 TEST(overflow_saturates)
 {
 	refcount_t r = REFCOUNT_INIT(REFCOUNT_MAX);
-	int before = reports;
+	int before = test_reports;
 
 	refcount_inc(&r);
-	CHECK_EQ(reports, before + 1);
+	CHECK_EQ(test_reports, before + 1);
 	CHECK(warned("refcount_t: saturated; leaking memory.\n"));
 	CHECK_EQ(refcount_read(&r), SATURATED);
 
 	/* the *_not_zero path has its own warning site, same text */
 	refcount_set(&r, REFCOUNT_MAX - 1);
-	last[0] = 0;
+	test_last_report[0] = 0;
 	CHECK(refcount_add_not_zero(2, &r));
-	CHECK_EQ(reports, before + 2);
+	CHECK_EQ(test_reports, before + 2);
 	CHECK(warned("refcount_t: saturated; leaking memory.\n"));
 	CHECK_EQ(refcount_read(&r), SATURATED);
 
@@ -104,16 +95,16 @@ TEST(overflow_saturates)
 	refcount_add(100, &r);
 	CHECK(refcount_inc_not_zero(&r));
 	CHECK_EQ(refcount_read(&r), SATURATED);
-	CHECK_EQ(reports, before + 2);
+	CHECK_EQ(test_reports, before + 2);
 }
 
 TEST(underflow_saturates)
 {
 	refcount_t r = REFCOUNT_INIT(0);
-	int before = reports;
+	int before = test_reports;
 
 	CHECK(!refcount_dec_and_test(&r));
-	CHECK_EQ(reports, before + 1);
+	CHECK_EQ(test_reports, before + 1);
 	CHECK(warned("refcount_t: underflow; use-after-free.\n"));
 	CHECK_EQ(refcount_read(&r), SATURATED);
 	/* a saturated counter never reaches 0 again */
@@ -123,16 +114,16 @@ TEST(underflow_saturates)
 	refcount_set(&r, 2);
 	CHECK(!refcount_sub_and_test(3, &r));
 	CHECK_EQ(refcount_read(&r), SATURATED);
-	CHECK_EQ(reports, before + 1);
+	CHECK_EQ(test_reports, before + 1);
 }
 
 TEST(decrement_hit_zero)
 {
 	refcount_t r = REFCOUNT_INIT(1);
-	int before = reports;
+	int before = test_reports;
 
 	refcount_dec(&r);
-	CHECK_EQ(reports, before + 1);
+	CHECK_EQ(test_reports, before + 1);
 	CHECK(warned("refcount_t: decrement hit 0; leaking memory.\n"));
 	CHECK_EQ(refcount_read(&r), SATURATED);
 }
@@ -140,10 +131,10 @@ TEST(decrement_hit_zero)
 TEST(dec_not_one_edges)
 {
 	refcount_t r = REFCOUNT_INIT(0);
-	int before = reports;
+	int before = test_reports;
 
 	CHECK(refcount_dec_not_one(&r));	/* underflow: warns, stores nothing */
-	CHECK_EQ(reports, before + 1);
+	CHECK_EQ(test_reports, before + 1);
 	CHECK(warned("refcount_t: underflow; use-after-free.\n"));
 	CHECK_EQ(refcount_read(&r), 0);
 	refcount_set(&r, REFCOUNT_SATURATED);
@@ -190,7 +181,7 @@ static void owner(int idx, void *arg)
 
 TEST(contended_get_put)
 {
-	int before = reports;
+	int before = test_reports;
 
 	iters = test_scale(20000);
 	for (int o = 0; o < NOBJ; o++)
@@ -201,7 +192,7 @@ TEST(contended_get_put)
 		CHECK_EQ(objs[o].freed, 1);
 	CHECK_EQ(refcount_read(&shared), 1);
 	CHECK(refcount_dec_and_test(&shared));
-	CHECK_EQ(reports, before);
+	CHECK_EQ(test_reports, before);
 }
 
 static DEFINE_SPINLOCK(dal_lock);
@@ -262,7 +253,7 @@ TEST(dec_and_lock_one_winner)
 int main(void)
 {
 	test_watchdog(100);
-	lksync_set_report_sink(sink, NULL);
+	lksync_set_report_sink(test_report_sink, NULL);
 	RUN(basic_ops);
 	RUN(addition_on_zero);
 	RUN(overflow_saturates);
