@@ -62,6 +62,17 @@ rb_add(struct rbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The caller's optional message, always ending in a newline. */
+static void __attribute__((format(printf, 2, 0)))
+rb_message(struct rbuf *b, const char *fmt, va_list ap)
+{
+	if (!fmt)
+		return;
+	rb_vadd(b, fmt, ap);
+	if (b->len && b->text[b->len - 1] != '\n')
+		rb_add(b, "\n");
+}
+
 static void rb_trace(struct rbuf *b, int skip)
 {
 	void *pc[32];
@@ -127,13 +138,9 @@ void lksync_report(const char *headline, const char *fmt, ...)
 
 	b.len = 0;
 	rb_add(&b, "\n%s\n", headline);
-	if (fmt) {
-		va_start(ap, fmt);
-		rb_vadd(&b, fmt, ap);
-		va_end(ap);
-		if (b.len && b.text[b.len - 1] != '\n')
-			rb_add(&b, "\n");
-	}
+	va_start(ap, fmt);
+	rb_message(&b, fmt, ap);
+	va_end(ap);
 	rb_task(&b);
 	rb_trace(&b, 2);
 	report_emit(&b);
@@ -146,13 +153,9 @@ void lksync_warn_slowpath(const char *file, int line, const char *func, const ch
 
 	b.len = 0;
 	rb_add(&b, "------------[ cut here ]------------\n");
-	if (fmt) {
-		va_start(ap, fmt);
-		rb_vadd(&b, fmt, ap);
-		va_end(ap);
-		if (b.len && b.text[b.len - 1] != '\n')
-			rb_add(&b, "\n");
-	}
+	va_start(ap, fmt);
+	rb_message(&b, fmt, ap);
+	va_end(ap);
 	rb_add(&b, "WARNING: CPU: %d PID: %d at %s:%d %s\n",
 	       sched_getcpu(), (int)gettid(), file, line, func);
 	rb_task(&b);
