@@ -3,7 +3,7 @@
 #   ./dev.sh main   install deps, build (release), run the torture tester and a benchmark summary
 #   ./dev.sh test   install deps, build (release), run the whole test suite with CTest
 #   ./dev.sh deps   only install the Debian packages the build, tests and tools use
-# Other stages, used by .ci/run: sanitizer PRESET (tsan|asan|up), torture-short.
+# .ci/run adds the up, tsan and asan presets (cmake --preset NAME; ctest --preset NAME).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -44,11 +44,5 @@ main)
 	build/release/tools/bench/lksync-bench --quick
 	;;
 test)	deps; suite release ;;
-sanitizer)
-	deps; suite "${2:?preset: tsan, asan or up}" ;;
-torture-short)
-	deps; build release
-	build/release/tools/torture/lksync-torture --duration "${2:-3}" --types all
-	;;
-*)	sed -n '2,7p' "$0"; exit 2 ;;
+*)	sed -n '2,6p' "$0"; exit 2 ;;
 esac
