@@ -277,7 +277,7 @@ TEST(exclusion_32_threads) { exclusion(32, test_scale(20000)); }
 /* ---- trylock and contention state against another holder ---- */
 
 static DEFINE_SPINLOCK(held_lock);
-static int held_phase;	/* 1: holding, 2: release now, 3: released */
+static int held_phase;	/* 1: holding, 2: release now, 3: releasing (set inside the lock) */
 
 static void holder(int idx, void *arg)
 {
@@ -286,8 +286,9 @@ static void holder(int idx, void *arg)
 		__atomic_store_n(&held_phase, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&held_phase, __ATOMIC_ACQUIRE) != 2)
 			usleep(100);
+		/* Inside the critical section: the waiter's acquire must see it. */
+		__atomic_store_n(&held_phase, 3, __ATOMIC_RELAXED);
 		spin_unlock(&held_lock);
-		__atomic_store_n(&held_phase, 3, __ATOMIC_RELEASE);
 	} else {
 		/* The waiter: queues behind the holder, then gets the lock. */
 		while (__atomic_load_n(&held_phase, __ATOMIC_ACQUIRE) < 1)
