@@ -13,6 +13,7 @@
 #ifndef LKSYNC_IRQFLAGS_H
 #define LKSYNC_IRQFLAGS_H
 
+#include <lksync/cleanup.h>
 #include <lksync/preempt.h>
 #ifdef LKSYNC_DEBUG
 #include <lksync/bug.h>
@@ -109,5 +110,10 @@ static __always_inline void lksync_irq_set_enabled(void)
 #define raw_local_irq_restore(flags)	local_irq_restore(flags)
 #define raw_local_save_flags(flags)	local_save_flags(flags)
 #define raw_irqs_disabled()		irqs_disabled()
+
+/* Scoped guards: guard(irq)(), guard(irqsave)(). */
+DEFINE_LOCK_GUARD_0(irq, local_irq_disable(), local_irq_enable())
+DEFINE_LOCK_GUARD_0(irqsave, local_irq_save(_T->flags), local_irq_restore(_T->flags),
+		    unsigned long flags)
 
 #endif /* LKSYNC_IRQFLAGS_H */

@@ -30,6 +30,7 @@
 #ifndef LKSYNC_PREEMPT_H
 #define LKSYNC_PREEMPT_H
 
+#include <lksync/cleanup.h>
 #include <lksync/compiler.h>
 #ifdef LKSYNC_DEBUG
 #include <lksync/bug.h>
@@ -169,5 +170,9 @@ static __always_inline void __preempt_count_sub(int val)
 #define preempt_enable_nested()		preempt_enable()
 /* preempt_check_resched - a reschedule point; the OS schedules us, nothing to do. */
 #define preempt_check_resched()		do { } while (0)
+
+/* Scoped guards: guard(preempt)(), guard(preempt_notrace)(). */
+DEFINE_LOCK_GUARD_0(preempt, preempt_disable(), preempt_enable())
+DEFINE_LOCK_GUARD_0(preempt_notrace, preempt_disable_notrace(), preempt_enable_notrace())
 
 #endif /* LKSYNC_PREEMPT_H */

@@ -19,6 +19,7 @@
 #ifndef LKSYNC_RWLOCK_H
 #define LKSYNC_RWLOCK_H
 
+#include <lksync/cleanup.h>
 #include <lksync/compiler.h>
 #include <lksync/preempt.h>
 #include <lksync/irqflags.h>
@@ -164,5 +165,17 @@ __LKSYNC_BUILD_RWLOCK_OPS(write)
 
 /* rwlock_needbreak - should a holder of @lock drop it for a waiter? Return: nonzero if so. */
 #define rwlock_needbreak(lock)		rwlock_is_contended(lock)
+
+/* Scoped guards (<lksync/cleanup.h>): guard(read_lock)(&l), guard(write_lock_irqsave)(&l), ... */
+DEFINE_LOCK_GUARD_1(read_lock, rwlock_t, read_lock(_T->lock), read_unlock(_T->lock))
+DEFINE_LOCK_GUARD_1(read_lock_irq, rwlock_t, read_lock_irq(_T->lock), read_unlock_irq(_T->lock))
+DEFINE_LOCK_GUARD_1(read_lock_irqsave, rwlock_t, read_lock_irqsave(_T->lock, _T->flags),
+		    read_unlock_irqrestore(_T->lock, _T->flags), unsigned long flags)
+DEFINE_LOCK_GUARD_1(read_lock_bh, rwlock_t, read_lock_bh(_T->lock), read_unlock_bh(_T->lock))
+DEFINE_LOCK_GUARD_1(write_lock, rwlock_t, write_lock(_T->lock), write_unlock(_T->lock))
+DEFINE_LOCK_GUARD_1(write_lock_irq, rwlock_t, write_lock_irq(_T->lock), write_unlock_irq(_T->lock))
+DEFINE_LOCK_GUARD_1(write_lock_irqsave, rwlock_t, write_lock_irqsave(_T->lock, _T->flags),
+		    write_unlock_irqrestore(_T->lock, _T->flags), unsigned long flags)
+DEFINE_LOCK_GUARD_1(write_lock_bh, rwlock_t, write_lock_bh(_T->lock), write_unlock_bh(_T->lock))
 
 #endif /* LKSYNC_RWLOCK_H */

@@ -37,6 +37,7 @@ static void task_init(struct task_struct *t)
 		strcpy(t->comm, "task");
 	t->comm[TASK_COMM_LEN - 1] = '\0';
 	t->tls = &lksync_tls;
+	t->lock_depth = -1;
 }
 
 static void task_exit(void *arg)

@@ -15,5 +15,7 @@
 
 #include <linux/compiler_types.h>
 #include <lksync/sched.h>
+#include <linux/jiffies.h>
+#include <linux/sched/signal.h>
 
 #endif /* LKSYNC_KERNEL_LINUX_SCHED_H */

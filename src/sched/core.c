@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Layer: sched. The one sleeping mechanism: a task sets its state, schedule()
+ * parks it on a futex on that state word, wake_up_process() sets it back to
+ * TASK_RUNNING and wakes the futex. Every sleeping primitive ends up here.
+ *
+ * task_struct::__state (P = LKSYNC_TASK_PARKED):
+ *
+ *   TASK_RUNNING          running; wakers leave it alone
+ *   S (a sleep state)     about to sleep: still testing its condition
+ *   S | P                 parked in FUTEX_WAIT on the word: wakers FUTEX_WAKE
+ *
+ * Only the task moves RUNNING -> S -> S|P; anyone moves S or S|P -> RUNNING
+ * with a compare-and-exchange, and only a waker that saw P makes the system
+ * call. Signals, timeouts and wakers all end a sleep the same way, by that
+ * transition, so a sleep ends exactly once and no wake-up is lost.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <time.h>
+#include <lksync/barrier.h>
+#include <lksync/processor.h>
+#include <lksync/printk.h>
+#include <lksync/jiffies.h>
+#include <lksync/delay.h>
+#include "arch/futex.h"
+#include "sched/sched.h"
+
+/* Spin this many cpu_relax() rounds before parking: a waker close behind is cheaper than a futex. */
+#ifndef SCHED_SPINS
+#define SCHED_SPINS	200
+#endif
+
+long long lksync_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* End the sleep ourselves (signal, timeout) unless a waker already did. Return: 1 if we did. */
+static int set_running(struct task_struct *t, unsigned int s)
+{
+	/* Acquire pairs with a waker's release: what it published before waking is visible. */
+	return __atomic_compare_exchange_n(&t->__state, &s, TASK_RUNNING, 0,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Sleep until the state is TASK_RUNNING, a pending signal ends a sleep in
+ * this state, or @deadline (ns, 0 = none) passes.
+ * Return: 1 if the deadline ended the sleep, else 0. The state is TASK_RUNNING.
+ */
+static int sleep_until(struct task_struct *t, long long deadline)
+{
+	unsigned int s;
+
+	for (int i = 0; i < SCHED_SPINS; i++) {
+		if (__atomic_load_n(&t->__state, __ATOMIC_ACQUIRE) == TASK_RUNNING)
+			return 0;
+		cpu_relax();
+	}
+	for (;;) {
+		struct timespec rel, *relp = NULL;
+
+		s = __atomic_load_n(&t->__state, __ATOMIC_ACQUIRE);
+		if (s == TASK_RUNNING)
+			return 0;
+		if (!(s & LKSYNC_TASK_PARKED)) {
+			/*
+			 * Full barrier: the signal test below is ordered after
+			 * the state is visible, pairing with send_sig(), which
+			 * sets the pending bit before it reads the state.
+			 */
+			if (!__atomic_compare_exchange_n(&t->__state, &s, s | LKSYNC_TASK_PARKED, 0,
+							 __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+				continue;
+			s |= LKSYNC_TASK_PARKED;
+		}
+		if (signal_pending_state(s & ~LKSYNC_TASK_PARKED, t)) {
+			set_running(t, s);
+			return 0;
+		}
+		if (deadline) {
+			long long left = deadline - lksync_now_ns();
+
+			if (left <= 0)
+				return set_running(t, s);
+			rel.tv_sec = left / 1000000000LL;
+			rel.tv_nsec = left % 1000000000LL;
+			relp = &rel;
+		}
+		/* -EINTR (an interrupt signal), -EAGAIN, -ETIMEDOUT: all re-examined above. */
+		lksync_futex_wait(&t->__state, s, relp);
+	}
+}
+
+int lksync_wake_up_state(struct task_struct *p, unsigned int state)
+{
+	unsigned int s;
+
+	/*
+	 * Full barrier before reading the state: the caller's condition store
+	 * cannot pass it, pairing with set_current_state()'s barrier.
+	 */
+	smp_mb();
+	s = __atomic_load_n(&p->__state, __ATOMIC_RELAXED);
+	do {
+		if (!(s & state))
+			return 0;
+		/* Release: the sleeper sees what we published when it sees TASK_RUNNING. */
+	} while (!__atomic_compare_exchange_n(&p->__state, &s, TASK_RUNNING, 0,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	if (s & LKSYNC_TASK_PARKED)
+		lksync_futex_wake(&p->__state, 1);
+	return 1;
+}
+
+/* The Big Kernel Lock is released for any call of schedule(), as the kernel's was. */
+static long long schedule_deadline(long long deadline)
+{
+	struct task_struct *t = current;
+	int bkl = t->lock_depth >= 0;
+	int timed_out;
+
+	if (unlikely(bkl))
+		lksync_bkl_drop();
+	timed_out = sleep_until(t, deadline);
+	if (unlikely(bkl))
+		lksync_bkl_retake();
+	if (!deadline || timed_out)
+		return 0;
+	deadline -= lksync_now_ns();
+	return deadline > 0 ? deadline : 1;
+}
+
+void lksync_schedule(void)
+{
+	schedule_deadline(0);
+}
+
+long long lksync_schedule_hrtimeout(long long ns)
+{
+	if (ns <= 0) {
+		__set_current_state(TASK_RUNNING);
+		return 0;
+	}
+	return schedule_deadline(lksync_now_ns() + ns);
+}
+
+long lksync_schedule_timeout(long timeout)
+{
+	long long left;
+
+	if (timeout == MAX_SCHEDULE_TIMEOUT) {
+		schedule();
+		return timeout;
+	}
+	if (timeout < 0) {
+		pr_err("schedule_timeout: wrong timeout value %lx\n", (unsigned long)timeout);
+		__set_current_state(TASK_RUNNING);
+		return 0;
+	}
+	if (timeout > MAX_SCHEDULE_TIMEOUT / TICK_NSEC)
+		timeout = MAX_SCHEDULE_TIMEOUT / TICK_NSEC;
+	left = lksync_schedule_hrtimeout((long long)timeout * TICK_NSEC);
+	/* Woken early: the jiffies left, rounded up, so at least 1. */
+	return (long)((left + TICK_NSEC - 1) / TICK_NSEC);
+}
+
+void lksync_yield(void)
+{
+	sched_yield();
+}
+
+unsigned long lksync_msleep(unsigned int ms, unsigned int state)
+{
+	long long left = (long long)ms * 1000000;
+
+	while (left > 0) {
+		if ((state & TASK_INTERRUPTIBLE) && signal_pending(current))
+			break;
+		__set_current_state(state);
+		left = lksync_schedule_hrtimeout(left);
+	}
+	return left > 0 ? (unsigned long)((left + 999999) / 1000000) : 0;
+}
+
+void lksync_ndelay(unsigned long long ns)
+{
+	long long end = lksync_now_ns() + (long long)ns;
+
+	while (lksync_now_ns() < end)
+		cpu_relax();
+}
+
+/* Jiffies start at INITIAL_JIFFIES when the process does (or at the first read). */
+static long long jiffies_base_ns;
+
+__attribute__((constructor)) static void jiffies_init(void)
+{
+	long long zero = 0;
+
+	__atomic_compare_exchange_n(&jiffies_base_ns, &zero, lksync_now_ns(), 0,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+u64 lksync_get_jiffies_64(void)
+{
+	long long base = __atomic_load_n(&jiffies_base_ns, __ATOMIC_RELAXED);
+
+	if (unlikely(!base)) {
+		jiffies_init();
+		base = __atomic_load_n(&jiffies_base_ns, __ATOMIC_RELAXED);
+	}
+	return (u64)INITIAL_JIFFIES + (u64)((lksync_now_ns() - base) / TICK_NSEC);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Layer: sched (private). What the sleeping core shares with other layers. */
+#ifndef LKSYNC_SRC_SCHED_SCHED_H
+#define LKSYNC_SRC_SCHED_SCHED_H
+
+#include <lksync/sched.h>
+
+/*
+ * Set in task_struct::__state by a task parked in the futex on that word, so
+ * a waker knows a FUTEX_WAKE is needed: one atomic tells both the state and
+ * whether the sleeper must be woken, and the waker touches nothing in the
+ * task after that atomic but the address it passes to the system call.
+ */
+#define LKSYNC_TASK_PARKED	0x80000000u
+
+/* Monotonic clock in nanoseconds. */
+long long lksync_now_ns(void);
+
+/*
+ * The Big Kernel Lock around a sleep (src/locking/bkl.c): schedule() drops it
+ * for a holder and takes it again before returning, as the kernel did.
+ */
+void lksync_bkl_drop(void);
+void lksync_bkl_retake(void);
+
+#endif /* LKSYNC_SRC_SCHED_SCHED_H */
