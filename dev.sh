@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 JOBS=$(nproc 2>/dev/null || echo 2)
-PKGS="cmake gcc make pkg-config python3 binutils libck-dev gnuplot-nox"
+PKGS="cmake gcc make pkg-config python3 binutils libck-dev libglib2.0-dev gnuplot-nox"
 
 deps() {
 	local missing=()
