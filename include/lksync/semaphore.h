@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layer: locking. Counting semaphores, as linux/semaphore.h: struct
+ * semaphore, down() and its interruptible, killable, trylock and timeout
+ * forms, up(). Includes the sched layer and spinlock.h.
+ *
+ * @count holds the free units and a WAITERS bit (see src/locking/semaphore.c
+ * for the state table):
+ *
+ *   n              n units free, nobody queued: down() and up() are one
+ *                  compare-and-exchange, inline
+ *   n | WAITERS    tasks sleep on @wait_list: down() may still take a free
+ *                  unit inline; up() goes out of line to wake the queue head
+ *
+ * Sleeping waiters are served in FIFO order; a head that has waited too long
+ * has the next up() hand its unit straight to it.
+ */
+#ifndef LKSYNC_SEMAPHORE_H
+#define LKSYNC_SEMAPHORE_H
+
+#include <errno.h>
+#include <lksync/compiler.h>
+#include <lksync/list.h>
+#include <lksync/spinlock.h>
+#include <lksync/sched.h>
+#include <lksync/errno.h>
+
+/* Please don't access any members of this structure directly. */
+struct semaphore {
+	raw_spinlock_t		lock;		/* guards wait_list and the WAITERS bit */
+	unsigned int		count;		/* free units | LKSYNC_SEM_WAITERS */
+	struct list_head	wait_list;	/* struct lksync_sem_waiter, FIFO */
+};
+
+/* Set in @count while @wait_list is not empty; changed only under @lock. */
+#define LKSYNC_SEM_WAITERS	0x80000000u
+/* The most units a semaphore may hold. */
+#define LKSYNC_SEM_MAX		0x7fffffffu
+
+/* __SEMAPHORE_INITIALIZER - a semaphore named @name with @n free units. */
+#define __SEMAPHORE_INITIALIZER(name, n)					\
+{										\
+	.lock		= __RAW_SPIN_LOCK_UNLOCKED((name).lock),		\
+	.count		= (n),							\
+	.wait_list	= LIST_HEAD_INIT((name).wait_list),			\
+}
+
+#define __LKSYNC_SEM_ARG2(a, b, ...)	b
+/*
+ * DEFINE_SEMAPHORE - define and initialize semaphore @_name with @_n units:
+ * DEFINE_SEMAPHORE(name, n), or DEFINE_SEMAPHORE(name) for a count of 1 as
+ * kernels before 6.4 spelled it.
+ */
+#define DEFINE_SEMAPHORE(_name, ...)						\
+	struct semaphore _name = __SEMAPHORE_INITIALIZER(_name,			\
+		__LKSYNC_SEM_ARG2(_, ##__VA_ARGS__, 1))
+
+/**
+ * sema_init - initialize @sem with @val free units.
+ * Context: any; @sem not in use.
+ */
+static inline void sema_init(struct semaphore *sem, int val)
+{
+	*sem = (struct semaphore)__SEMAPHORE_INITIALIZER(*sem, (unsigned int)val);
+}
+
+/*
+ * Legacy (before 2.6.37; the seeds use them): a semaphore as a mutex.
+ * DECLARE_MUTEX defines one with a count of 1, init_MUTEX() sets a count of 1,
+ * init_MUTEX_LOCKED() a count of 0 (the first down() waits for an up()).
+ */
+#define DECLARE_MUTEX(name)	DEFINE_SEMAPHORE(name, 1)
+#define init_MUTEX(sem)		sema_init((sem), 1)
+#define init_MUTEX_LOCKED(sem)	sema_init((sem), 0)
+
+/* Out of line: spin briefly, then queue and sleep in @state for @timeout jiffies. */
+LKSYNC_API int lksync_down_slowpath(struct semaphore *sem, unsigned int state,
+				    long timeout);
+/* Out of line: wake the queue head, or hand it the unit. */
+LKSYNC_API void lksync_up_slowpath(struct semaphore *sem);
+
+/* Take a free unit if there is one, without waiting. Return: true if taken. */
+static __always_inline bool __lksync_sem_trydown(struct semaphore *sem)
+{
+	unsigned int c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+
+	/* A unit taken: acquire pairs with the release of the up() that freed it. */
+	while (c & ~LKSYNC_SEM_WAITERS) {
+		if (__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * down - acquire a unit of @sem, sleeping uninterruptibly until one is free.
+ * Use of down() is deprecated in the kernel; prefer down_interruptible() or
+ * down_killable().
+ * Context: task context; may sleep.
+ */
+static inline void down(struct semaphore *sem)
+{
+	might_sleep();
+	if (likely(__lksync_sem_trydown(sem)))
+		return;
+	lksync_down_slowpath(sem, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+}
+
+/**
+ * down_interruptible - acquire a unit of @sem unless a signal arrives.
+ * Context: task context; may sleep.
+ * Return: 0 if acquired, -EINTR if a pending signal ended the sleep (the
+ * count is then unchanged).
+ */
+static inline int __must_check down_interruptible(struct semaphore *sem)
+{
+	might_sleep();
+	if (likely(__lksync_sem_trydown(sem)))
+		return 0;
+	return lksync_down_slowpath(sem, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+}
+
+/**
+ * down_killable - acquire a unit of @sem unless a fatal signal arrives.
+ * Context: task context; may sleep.
+ * Return: 0 if acquired, -EINTR if a fatal signal (SIGKILL) ended the sleep
+ * (the count is then unchanged). Other signals do not end it.
+ */
+static inline int __must_check down_killable(struct semaphore *sem)
+{
+	might_sleep();
+	if (likely(__lksync_sem_trydown(sem)))
+		return 0;
+	return lksync_down_slowpath(sem, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
+}
+
+/**
+ * down_trylock - acquire a unit of @sem if one is free, without sleeping.
+ * Note the convention, the reverse of mutex_trylock() and spin_trylock().
+ * Context: any, interrupt handlers included.
+ * Return: 0 if acquired, 1 if not.
+ */
+static inline int __must_check down_trylock(struct semaphore *sem)
+{
+	return !__lksync_sem_trydown(sem);
+}
+
+/**
+ * down_timeout - acquire a unit of @sem, waiting at most @jiffies jiffies.
+ * Context: task context; may sleep.
+ * Return: 0 if acquired, -ETIME if the time ran out first (the count is
+ * then unchanged). A @jiffies of 0 or less fails at once unless a unit is free.
+ */
+static inline int __must_check down_timeout(struct semaphore *sem, long jiffies)
+{
+	might_sleep();
+	if (likely(__lksync_sem_trydown(sem)))
+		return 0;
+	return lksync_down_slowpath(sem, TASK_UNINTERRUPTIBLE, jiffies);
+}
+
+/**
+ * up - release a unit of @sem: hand it to a waiter, or add it to the count.
+ * Any task may call it, not only one that called down().
+ * Context: any, interrupt handlers included.
+ */
+static inline void up(struct semaphore *sem)
+{
+	unsigned int c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+
+	/* Release: what we did before up() is seen by the down() that takes the unit. */
+	while (likely(!(c & LKSYNC_SEM_WAITERS))) {
+		if (__atomic_compare_exchange_n(&sem->count, &c, c + 1, 0,
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return;
+	}
+	lksync_up_slowpath(sem);
+}
+
+#endif /* LKSYNC_SEMAPHORE_H */

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Layer: locking. The semaphore's slow paths; the fast paths are inline in
+ * <lksync/semaphore.h>.
+ *
+ * sem->count (n = free units, W = LKSYNC_SEM_WAITERS):
+ *
+ *   n       wait_list empty. down: n -> n-1 if n > 0; up: n -> n+1.
+ *           Both one compare-and-exchange, no lock.
+ *   n | W   tasks sleep on wait_list. down may still take a free unit
+ *           (n -> n-1) without the lock; up always takes the lock, then
+ *           either adds its unit and wakes the head, or hands its unit
+ *           straight to a head that has waited too long (n unchanged).
+ *
+ * W is set and cleared only under sem->lock. A task queues by turning n == 0
+ * into W with the same compare-and-exchange that would have taken a unit, so
+ * every up() after that sees W and comes to the lock. Under sem->lock:
+ *  - W is set iff wait_list is not empty;
+ *  - if n > 0 and W is set, the head has been woken (waiter->woken) and will
+ *    look at the count again: whoever frees a unit or changes the head
+ *    (up(), a head that leaves with or without a unit) wakes the new head.
+ *
+ * Why not hand every unit to the head, as the kernel does? With more tasks
+ * than CPUs a semaphore that is never free while tasks sleep convoys: every
+ * down() must queue behind a sleeper and every unit waits for a wake-up,
+ * so throughput falls to one unit per context switch. Here running tasks may
+ * take free units while the woken head gets to the CPU, and the head's turn
+ * is bounded: once it has waited SEM_HANDOFF_NS and lost a unit, the next
+ * up() gives the unit to it alone. Sleepers are still served in FIFO order,
+ * only the head is ever woken, and a unit never exists twice: it is either
+ * in n or granted to exactly one waiter.
+ */
+#include <lksync/semaphore.h>
+#include <lksync/processor.h>
+#include "sched/sched.h"
+
+/* Look at the count this many times before queueing: a unit freed soon is cheaper than a sleep. */
+#ifndef SEM_SPINS
+#define SEM_SPINS	100
+#endif
+/* A head that waited this long and then lost a unit to a running task gets the next one. */
+#ifndef SEM_HANDOFF_NS
+#define SEM_HANDOFF_NS	1000000LL
+#endif
+
+struct sem_waiter {
+	struct list_head list;
+	struct task_struct *task;
+	bool woken;		/* the head was woken to look at the count (under lock) */
+	bool handoff;		/* the next up() hands its unit to us (under lock) */
+	int granted;		/* we hold a unit and are off the list (release/acquire) */
+};
+
+static inline struct sem_waiter *sem_head(struct semaphore *sem)
+{
+	return list_first_entry(&sem->wait_list, struct sem_waiter, list);
+}
+
+static inline unsigned int sem_units(struct semaphore *sem)
+{
+	return __atomic_load_n(&sem->count, __ATOMIC_RELAXED) & ~LKSYNC_SEM_WAITERS;
+}
+
+/*
+ * Under sem->lock, wait_list not empty: if units are free and the head was
+ * not woken yet, mark it and return it with a reference taken, for
+ * sem_wake() after the lock is dropped (the kernel's wake_q): the head may
+ * leave as soon as we unlock, its task must not.
+ */
+static struct task_struct *sem_wake_head(struct semaphore *sem)
+{
+	struct sem_waiter *h = sem_head(sem);
+
+	if (h->woken || !sem_units(sem))
+		return NULL;
+	h->woken = true;
+	return get_task_struct(h->task);
+}
+
+/* Under sem->lock: take @w off the queue. Return: a new head to wake, or NULL. */
+static struct task_struct *sem_dequeue(struct semaphore *sem, struct sem_waiter *w)
+{
+	bool was_head = sem_head(sem) == w;
+
+	list_del(&w->list);
+	if (list_empty(&sem->wait_list)) {
+		/*
+		 * Relaxed: W is read under the lock by lock holders, and an up()
+		 * that sees it clear adds its unit with its own release.
+		 */
+		__atomic_fetch_and(&sem->count, ~LKSYNC_SEM_WAITERS, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	return was_head ? sem_wake_head(sem) : NULL;
+}
+
+/* After the lock is dropped: wake @t and drop the reference sem_wake_head() took. */
+static inline void sem_wake(struct task_struct *t)
+{
+	if (t) {
+		wake_up_process(t);
+		put_task_struct(t);
+	}
+}
+
+int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout)
+{
+	struct task_struct *task = current, *wake;
+	struct sem_waiter w;
+	unsigned long flags;
+	unsigned int c;
+	long long queued;
+	int ret;
+
+	for (int i = 0; timeout > 0 && i < SEM_SPINS; i++) {
+		cpu_relax();
+		if (__lksync_sem_trydown(sem))
+			return 0;
+	}
+
+	raw_spin_lock_irqsave(&sem->lock, flags);
+	c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+	for (;;) {
+		if (c & ~LKSYNC_SEM_WAITERS) {
+			/* Acquire: as in __lksync_sem_trydown(). */
+			if (__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
+							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				goto out_unlock;
+		} else if (c & LKSYNC_SEM_WAITERS) {
+			break;
+		} else if (__atomic_compare_exchange_n(&sem->count, &c, LKSYNC_SEM_WAITERS, 0,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+			/*
+			 * Relaxed: one location. An up() whose compare-and-
+			 * exchange comes later sees W and waits for our lock.
+			 */
+			break;
+		}
+	}
+
+	w.task = task;
+	w.woken = false;
+	w.handoff = false;
+	w.granted = 0;
+	list_add_tail(&w.list, &sem->wait_list);
+	queued = lksync_now_ns();
+
+	for (;;) {
+		if (sem_head(sem) == &w) {
+			bool lost = w.woken;
+
+			w.woken = false;
+			if (__lksync_sem_trydown(sem)) {
+				wake = sem_dequeue(sem, &w);
+				raw_spin_unlock_irqrestore(&sem->lock, flags);
+				sem_wake(wake);
+				return 0;
+			}
+			/* Woken for a unit a running task took first: how long have we waited? */
+			if (lost && lksync_now_ns() - queued >= SEM_HANDOFF_NS)
+				w.handoff = true;
+		}
+		if (signal_pending_state(state, task)) {
+			ret = -EINTR;
+			break;
+		}
+		if (timeout <= 0) {
+			ret = -ETIME;
+			break;
+		}
+		/* No barrier needed: up() changes what we tested only under the lock. */
+		__set_current_state(state);
+		raw_spin_unlock_irqrestore(&sem->lock, flags);
+		timeout = schedule_timeout(timeout);
+		/* Acquire pairs with up()'s release: the unit and what came before it. */
+		if (__atomic_load_n(&w.granted, __ATOMIC_ACQUIRE))
+			return 0;
+		raw_spin_lock_irqsave(&sem->lock, flags);
+		if (__atomic_load_n(&w.granted, __ATOMIC_RELAXED))
+			goto out_unlock;	/* granted under the lock we now hold */
+	}
+	/* Interrupted or timed out: leave the count as it was, pass on a wake-up. */
+	wake = sem_dequeue(sem, &w);
+	raw_spin_unlock_irqrestore(&sem->lock, flags);
+	sem_wake(wake);
+	return ret;
+
+out_unlock:
+	raw_spin_unlock_irqrestore(&sem->lock, flags);
+	return 0;
+}
+
+void lksync_up_slowpath(struct semaphore *sem)
+{
+	struct task_struct *wake = NULL, *next = NULL;
+	struct sem_waiter *h;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sem->lock, flags);
+	if (list_empty(&sem->wait_list)) {
+		/* The waiters left since up() looked, W is clear: add the unit. Release as up(). */
+		__atomic_fetch_add(&sem->count, 1, __ATOMIC_RELEASE);
+	} else if (sem_head(sem)->handoff) {
+		/*
+		 * The unit goes to the head, never through the count: take a
+		 * reference first, for the head may return the moment it sees
+		 * @granted and we must not touch its waiter after that.
+		 */
+		h = sem_head(sem);
+		wake = get_task_struct(h->task);
+		next = sem_dequeue(sem, h);
+		/* Release: our caller's stores before up() are seen by the new holder. */
+		__atomic_store_n(&h->granted, 1, __ATOMIC_RELEASE);
+	} else {
+		/* Release as up(). The lock orders it against the head's look at the count. */
+		__atomic_fetch_add(&sem->count, 1, __ATOMIC_RELEASE);
+		wake = sem_wake_head(sem);
+	}
+	raw_spin_unlock_irqrestore(&sem->lock, flags);
+	sem_wake(wake);
+	sem_wake(next);
+}
