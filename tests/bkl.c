@@ -72,7 +72,9 @@ static void sleep_scenario(int idx, void *arg)
 	if (idx == 0) {
 		lock_kernel();
 		__atomic_store_n(&a_phase, 1, __ATOMIC_RELEASE);
-		msleep(100);		/* schedule() drops the BKL ... */
+		/* schedule() drops the BKL for each sleep ... */
+		for (int i = 0; i < 500 && !__atomic_load_n(&b_entered, __ATOMIC_ACQUIRE); i++)
+			msleep(10);
 		CHECK(kernel_locked());	/* ... but the task still counts as holding it */
 		CHECK_EQ(__atomic_load_n(&b_entered, __ATOMIC_ACQUIRE), 1);
 		__atomic_store_n(&a_phase, 2, __ATOMIC_RELEASE);

@@ -76,7 +76,7 @@ static int wait_signal(void *data)
 	/* Sleep interruptibly until a signal comes (a wake-up alone does not end it). */
 	while (!signal_pending(current) && !kthread_should_stop())
 		schedule_timeout_interruptible(MAX_SCHEDULE_TIMEOUT);
-	*out = signal_pending(current);
+	__atomic_store_n(out, signal_pending(current), __ATOMIC_RELEASE);
 	flush_signals(current);
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -97,7 +97,7 @@ TEST(signal_to_kthread)
 	CHECK_EQ(send_sig(SIGTERM, k, 0), 0);
 	for (int i = 0; i < 200 && __atomic_load_n(&got, __ATOMIC_RELAXED) < 0; i++)
 		msleep(5);
-	CHECK_EQ(got, 1);
+	CHECK_EQ(__atomic_load_n(&got, __ATOMIC_ACQUIRE), 1);
 	CHECK_EQ(kthread_stop(k), 0);
 }
 

@@ -210,8 +210,8 @@ TEST(signals)
 	CHECK_EQ(s.pending_after, 1);
 }
 
-static volatile sig_atomic_t os_signals;
-static void os_handler(int sig) { (void)sig; os_signals++; }
+static int os_signals;
+static void os_handler(int sig) { (void)sig; __atomic_add_fetch(&os_signals, 1, __ATOMIC_RELAXED); }
 
 /* A real OS signal interrupts the futex wait; the sleep goes on. */
 TEST(os_signal_does_not_wake)
@@ -226,7 +226,7 @@ TEST(os_signal_does_not_wake)
 		usleep(5000);
 	}
 	usleep(20000);
-	CHECK(os_signals >= 1);
+	CHECK(__atomic_load_n(&os_signals, __ATOMIC_RELAXED) >= 1);
 	CHECK(!sleeper_done(&s));
 	CHECK_EQ(wake_up_process(s.task), 1);
 	sleeper_join(&s);
@@ -248,7 +248,7 @@ static int ring_ready;
 static void ring_thread(int idx, void *arg)
 {
 	(void)arg;
-	ring_task[idx] = current;
+	ring_task[idx] = get_task_struct(current);	/* wakers outlive us */
 	__atomic_add_fetch(&ring_ready, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&ring_ready, __ATOMIC_ACQUIRE) < RING)
 		sched_yield();
@@ -271,6 +271,8 @@ TEST(no_lost_wakeup_ring)
 {
 	ring_rounds = test_scale(3000);
 	test_threads(RING, ring_thread, NULL);
+	for (int i = 0; i < RING; i++)
+		put_task_struct(ring_task[i]);
 	CHECK_EQ(ring_turn, (unsigned long)(ring_rounds * RING));
 }
 
@@ -278,12 +280,15 @@ TEST(no_lost_wakeup_ring)
 static int race_flag;
 static struct task_struct *race_sleeper;
 static long race_iters;
+static struct task_struct *race_self;
 
 static void race_thread(int idx, void *arg)
 {
 	(void)arg;
 	if (idx == 0) {
-		race_sleeper = current;
+		struct task_struct *self = get_task_struct(current);
+
+		__atomic_store_n(&race_sleeper, self, __ATOMIC_RELEASE);
 		for (long i = 0; i < race_iters; i++) {
 			for (;;) {
 				set_current_state(TASK_INTERRUPTIBLE);
@@ -295,6 +300,7 @@ static void race_thread(int idx, void *arg)
 			__atomic_store_n(&race_flag, 0, __ATOMIC_RELEASE);
 		}
 		__atomic_store_n(&race_sleeper, NULL, __ATOMIC_RELEASE);
+		race_self = self;	/* put once every waker is done */
 		return;
 	}
 	while (!__atomic_load_n(&race_sleeper, __ATOMIC_ACQUIRE))
@@ -316,6 +322,7 @@ TEST(no_lost_wakeup_racing_wakers)
 	race_iters = test_scale(20000);
 	test_threads(4, race_thread, NULL);
 	CHECK_EQ(race_sleeper, NULL);
+	put_task_struct(race_self);
 }
 
 TEST(jiffies)

@@ -59,7 +59,11 @@
 #define __packed	__attribute__((__packed__))
 #endif
 
-/* Strip qualifiers from scalar types, as the kernel's __unqual_scalar_typeof. */
+/*
+ * Strip qualifiers from scalar types, as the kernel's __unqual_scalar_typeof;
+ * other types (pointers, structs) through __auto_type, which drops them too
+ * (unevaluated: typeof does not evaluate its operand).
+ */
 #define __unqual_scalar_typeof(x) __typeof__(					\
 	_Generic((x),								\
 		 char: (char)0,							\
@@ -74,7 +78,7 @@
 		 unsigned long long: (unsigned long long)0,			\
 		 signed long long: (signed long long)0,				\
 		 _Bool: (_Bool)0,						\
-		 default: (x)))
+		 default: ({ __auto_type __uq_t = (x); __uq_t; })))
 
 #define __lksync_native_word(x)							\
 	(sizeof(x) == 1 || sizeof(x) == 2 || sizeof(x) == 4 || sizeof(x) == 8)
