@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* Baselines from glibc: pthread spinlock, mutex (default, adaptive), rwlock. */
+/*
+ * Baselines from glibc: pthread spinlock, mutex (default, adaptive), rwlock,
+ * POSIX semaphores (binary and counting).
+ */
 #include <pthread.h>
+#include <semaphore.h>
 #include "adapters.h"
 
 typedef char bench_noctx;
@@ -34,14 +38,14 @@ static void mutex_fini(void *o) { pthread_mutex_destroy(o); }
 BENCH_SPIN_LOOPS(mutex, pthread_mutex_t, bench_noctx, MUTEX_LOCK, MUTEX_UNLOCK)
 
 const struct bench_adapter bench_pthread_mutex = {
-	.name = "pthread_mutex_t", .key = "pthread_mutex", .family = BENCH_SPIN,
+	.name = "pthread_mutex_t", .key = "pthread_mutex", .family = BENCH_SPIN | BENCH_MUTEX,
 	.size = sizeof(pthread_mutex_t), .init = mutex_init, .fini = mutex_fini,
 	BENCH_SPIN_OPS(mutex),
 };
 
 const struct bench_adapter bench_pthread_mutex_adaptive = {
 	.name = "pthread_mutex_t adaptive", .key = "pthread_mutex_adaptive",
-	.family = BENCH_SPIN, .size = sizeof(pthread_mutex_t),
+	.family = BENCH_SPIN | BENCH_MUTEX, .size = sizeof(pthread_mutex_t),
 	.init = mutex_init_adaptive, .fini = mutex_fini,
 	BENCH_SPIN_OPS(mutex),
 };
@@ -52,7 +56,31 @@ BENCH_RW_LOOPS(prw, pthread_rwlock_t, pthread_rwlock_rdlock, pthread_rwlock_unlo
 	       pthread_rwlock_wrlock, pthread_rwlock_unlock)
 
 const struct bench_adapter bench_pthread_rwlock = {
-	.name = "pthread_rwlock_t", .key = "pthread_rwlock", .family = BENCH_RW,
+	.name = "pthread_rwlock_t", .key = "pthread_rwlock", .family = BENCH_RW | BENCH_RWSEM,
 	.size = sizeof(pthread_rwlock_t), .init = prw_init, .fini = prw_fini,
 	BENCH_RW_OPS(prw),
+};
+
+static void psem1_init(void *o) { sem_init(o, 0, 1); }
+static void psem4_init(void *o) { sem_init(o, 0, BENCH_SEM_COUNT); }
+static void psem_fini(void *o) { sem_destroy(o); }
+#define PSEM_DOWN(l, c)		sem_wait(l)
+#define PSEM_UP(l, c)		sem_post(l)
+BENCH_SPIN_LOOPS(psem, sem_t, bench_noctx, PSEM_DOWN, PSEM_UP)
+
+const struct bench_adapter bench_posix_sem = {
+	.name = "sem_t (1)", .key = "posix_sem", .family = BENCH_SEM,
+	.size = sizeof(sem_t), .init = psem1_init, .fini = psem_fini,
+	BENCH_SPIN_OPS(psem),
+};
+
+#define PSEM_DOWN1(l)	sem_wait(l)
+#define PSEM_UP1(l)	sem_post(l)
+BENCH_COUNT_LOOPS(psemc, sem_t, PSEM_DOWN1, PSEM_UP1)
+
+const struct bench_adapter bench_posix_sem_count = {
+	.name = "sem_t (" BENCH_STR(BENCH_SEM_COUNT) ")", .key = "posix_sem_count",
+	.family = BENCH_SEM, .limit = BENCH_SEM_COUNT,
+	.size = sizeof(sem_t), .init = psem4_init, .fini = psem_fini,
+	BENCH_COUNT_OPS(psemc),
 };

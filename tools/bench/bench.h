@@ -9,7 +9,9 @@
  *   stop      set by the main thread at the deadline; loops poll it per batch
  *   lock      the adapter's object (a lock, a seqlock or an atomic)
  *   data      what the lock protects: counter (spin), a == b (rw, seq);
- *             writers increment with the cs work between load and store
+ *             writers increment with the cs work between load and store;
+ *             inside: holders now inside a counting semaphore, or the
+ *             ping-pong threads that have arrived
  *   thread[i] ops completed so far; only thread i writes, main samples it
  */
 #ifndef BENCH_H
@@ -19,13 +21,35 @@
 #include <lksync/compiler.h>
 
 #define BENCH_CACHELINE	128	/* two lines: adjacent-line prefetch pairs them */
-#define BENCH_LOCK_MAX	256	/* largest adapter object (pthread types, CK) */
+#define BENCH_LOCK_MAX	512	/* largest adapter object (pthread types, CK, channels) */
 
 #if defined(BENCH_HAVE_CK) && !defined(LKSYNC_TSAN)
 #define BENCH_CK 1		/* CK's inline asm is invisible to TSan */
 #endif
 
-enum bench_family { BENCH_SPIN, BENCH_RW, BENCH_SEQ, BENCH_ATOMIC };
+#define BENCH_SEM_COUNT	4	/* counting semaphores' initial count */
+#define BENCH_STR_(x)	#x
+#define BENCH_STR(x)	BENCH_STR_(x)
+
+#if defined(BENCH_HAVE_GLIB) && !defined(LKSYNC_TSAN)
+#define BENCH_GLIB 1		/* GLib's futex code is not instrumented for TSan */
+#endif
+
+/*
+ * Families are bits: a table runs the adapters whose mask has its bit, so a
+ * baseline (pthread_mutex_t) can stand in two tables (spin and mutex).
+ */
+enum bench_family {
+	BENCH_SPIN = 1 << 0,	/* exclusive locks that spin */
+	BENCH_RW = 1 << 1,	/* reader-writer spinlocks */
+	BENCH_SEQ = 1 << 2,
+	BENCH_ATOMIC = 1 << 3,
+	BENCH_MUTEX = 1 << 4,	/* sleeping exclusive locks */
+	BENCH_SEM = 1 << 5,	/* semaphores: binary (W_SPIN), counting (W_COUNT) */
+	BENCH_RWSEM = 1 << 6,	/* sleeping reader-writer locks */
+	BENCH_WAKE = 1 << 7,	/* wake-up primitives, two threads ping-pong */
+};
+#define BENCH_NR_FAMILIES	8
 
 enum bench_workload {
 	W_PAIR,		/* lock; unlock, batched: uncontended cost */
@@ -34,6 +58,8 @@ enum bench_workload {
 	W_MIX,		/* every 10th op writes (a++ around cs work, b++) */
 	W_SEQ,		/* seq read of a, b with retry; writer optional */
 	W_ATOMIC,	/* one atomic op on a shared counter */
+	W_COUNT,	/* down; inside++ <= limit?; cs work; inside--; up */
+	W_PINGPONG,	/* 2 threads: wait for my turn; wake the other */
 	BENCH_NR_WORKLOADS
 };
 
@@ -44,7 +70,8 @@ typedef void bench_loop_fn(struct bench_thread *t);
 struct bench_adapter {
 	const char *name;		/* as printed and in the CSV */
 	const char *key;		/* short id for --adapters */
-	enum bench_family family;
+	unsigned family;		/* enum bench_family bits */
+	unsigned limit;			/* W_COUNT: the semaphore's count */
 	int serial_only;		/* 1 thread only: no exclusion (UP build) */
 	int hidden;			/* runs only when --adapters names its key */
 	size_t size;			/* of the object at bench_run.lock */
@@ -67,11 +94,12 @@ struct bench_thread {
 struct bench_data {
 	unsigned long counter;
 	unsigned long a, b;
+	unsigned inside;
 };
 
 struct bench_run {
 	int stop __aligned(BENCH_CACHELINE);	/* written once, at the end */
-	unsigned batch, cs, outside, writer_pause;
+	unsigned batch, cs, outside, writer_pause, limit;
 	const struct bench_adapter *adapter;
 	unsigned char lock[BENCH_LOCK_MAX] __aligned(BENCH_CACHELINE);
 	struct bench_data data __aligned(BENCH_CACHELINE);
@@ -284,5 +312,70 @@ static void id##_atomic(struct bench_thread *t)					\
 }
 
 #define BENCH_ATOMIC_OPS(id) .loop = { [W_ATOMIC] = id##_atomic }
+
+/*
+ * Counting semaphores: at most limit holders at once. The inside counter is
+ * relaxed: it orders nothing, it only counts; the semaphore orders the rest.
+ */
+#define BENCH_COUNT_LOOPS(id, TYPE, DOWN, UP)					\
+static void id##_count(struct bench_thread *t)					\
+{										\
+	struct bench_run *r = t->run;						\
+	TYPE *l = (TYPE *)r->lock;						\
+	unsigned long n = 0;							\
+	const unsigned cs = r->cs, out = r->outside, limit = r->limit;		\
+										\
+	while (!bench_stopped(r)) {						\
+		DOWN(l);							\
+		if (unlikely(__atomic_add_fetch(&r->data.inside, 1,		\
+						__ATOMIC_RELAXED) > limit))	\
+			bench_torn(t);						\
+		bench_work(cs);							\
+		__atomic_sub_fetch(&r->data.inside, 1, __ATOMIC_RELAXED);	\
+		UP(l);								\
+		bench_work(out);						\
+		bench_publish(t, ++n);						\
+	}									\
+	t->final = n;								\
+}
+
+#define BENCH_COUNT_OPS(id) .loop = { [W_COUNT] = id##_count }
+
+/*
+ * Wake-up latency: TYPE holds two channels, one per thread; WAIT(l, i)
+ * sleeps until channel i is signalled and consumes the signal, SIGNAL(l, i)
+ * signals it. START(l, i) runs first in thread i (to publish its task). Both
+ * threads arrive before the first signal; thread 0 serves first. Each thread
+ * counts the wake-ups it received, so the total is one-way wake-ups. A
+ * thread that wakes to find the stop flag signals once more and leaves: its
+ * peer is asleep waiting for the turn it holds. That last wake-up (or one
+ * after the flag) is not counted, so the two counts differ by at most one.
+ */
+void bench_arrive(struct bench_run *r);
+
+#define BENCH_WAKE_LOOPS(id, TYPE, START, WAIT, SIGNAL)				\
+static void id##_pingpong(struct bench_thread *t)				\
+{										\
+	struct bench_run *r = t->run;						\
+	TYPE *l = (TYPE *)r->lock;						\
+	const unsigned me = t->index & 1, peer = me ^ 1;			\
+	unsigned long n = 0;							\
+										\
+	START(l, me);								\
+	bench_arrive(r);							\
+	if (me == 0)								\
+		SIGNAL(l, peer);						\
+	for (;;) {								\
+		WAIT(l, me);							\
+		if (bench_stopped(r))						\
+			break;							\
+		bench_publish(t, ++n);						\
+		SIGNAL(l, peer);						\
+	}									\
+	SIGNAL(l, peer);							\
+	t->final = n;								\
+}
+
+#define BENCH_WAKE_OPS(id) .loop = { [W_PINGPONG] = id##_pingpong }
 
 #endif /* BENCH_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,15 @@ struct bench_arg {
 void bench_torn(struct bench_thread *t)
 {
 	t->torn++;
+}
+
+/* Ping-pong: both threads have published what their peer needs. */
+void bench_arrive(struct bench_run *r)
+{
+	/* acq_rel/acquire: the peer's START (its task) is visible after this */
+	__atomic_add_fetch(&r->data.inside, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&r->data.inside, __ATOMIC_ACQUIRE) < 2)
+		sched_yield();
 }
 
 static double now(void)
@@ -117,6 +127,15 @@ static void verify(const struct bench_adapter *a, enum bench_workload w,
 		if ((a->value(r->lock) & 0xffffffffUL) != (total & 0xffffffffUL))
 			bad = "atomic counter != operations";
 		break;
+	case W_COUNT:
+		if (torn)
+			bad = "more holders inside than the semaphore's count";
+		break;
+	case W_PINGPONG:
+		/* strict turns: the two wake-up counts differ by at most one */
+		if (n == 2 && (t[0].final > t[1].final + 1 || t[1].final > t[0].final + 1))
+			bad = "ping-pong turns out of step (a wake-up without a signal)";
+		break;
 	default:
 		break;
 	}
@@ -146,7 +165,7 @@ int bench_measure(const struct bench_adapter *a, enum bench_workload w,
 	double warmup, t0, t1, cpu0, cpu1;
 	unsigned created;
 
-	if (a->size > BENCH_LOCK_MAX || !a->loop[w])
+	if (a->size > BENCH_LOCK_MAX || !a->loop[w] || (w == W_PINGPONG && nthreads != 2))
 		return -1;
 	r = aligned_alloc(BENCH_CACHELINE, sizeof(*r));
 	t = aligned_alloc(BENCH_CACHELINE, sizeof(*t) * all);
@@ -165,6 +184,7 @@ int bench_measure(const struct bench_adapter *a, enum bench_workload w,
 	r->cs = p->cs;
 	r->outside = p->outside;
 	r->writer_pause = p->writer_pause;
+	r->limit = a->limit;
 	if (a->init)
 		a->init(r->lock);
 

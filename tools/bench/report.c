@@ -37,6 +37,15 @@ static const struct bench_config *find(const struct bench_results *res, const ch
 	return NULL;
 }
 
+/*
+ * Wall-clock ns per operation; for ping-pong, one-way wake-to-run. The
+ * median of the rates gives the median latency (odd repetitions).
+ */
+static double latency_ns(const struct bench_config *c)
+{
+	return c->med_mops > 0 ? 1e3 / c->med_mops : INFINITY;
+}
+
 static void cell(FILE *f, const struct bench_config *c)
 {
 	char a[32], s[64];
@@ -69,12 +78,34 @@ static void print_table(FILE *f, const struct bench_results *res, const struct b
 	}
 	if (!nr_rows)
 		return;
+	/* lksync's rows first, each group in adapter-list order */
+	for (unsigned i = 1; i < nr_rows; i++) {
+		const struct bench_adapter *ad = rows[i];
+		unsigned j = i;
+
+		if (strncmp(ad->key, "lksync", 6))
+			continue;
+		for (; j > 0 && strncmp(rows[j - 1]->key, "lksync", 6); j--)
+			rows[j] = rows[j - 1];
+		rows[j] = ad;
+	}
 
 	fprintf(f, "\n== %s: %s\n", tb->key, tb->title);
-	if (tb->single) {
+	if (tb->latency) {
+		fprintf(f, "%-26s %*s %*s\n", "adapter", CELL, "wake ns", CELL, "CPU ns/wake");
+		for (unsigned r = 0; r < nr_rows; r++) {
+			const struct bench_config *c = find(res, tb->key, rows[r]->key, tb->fixed);
+
+			fprintf(f, "%-26s %*s %*s\n", rows[r]->name,
+				CELL, num(a, sizeof(a), latency_ns(c)),
+				CELL, num(b, sizeof(b), c->ns_per_op));
+		}
+		return;
+	}
+	if (tb->fixed) {
 		fprintf(f, "%-26s %*s %*s\n", "adapter", CELL, "CPU ns/op", CELL, "Mops/s");
 		for (unsigned r = 0; r < nr_rows; r++) {
-			const struct bench_config *c = find(res, tb->key, rows[r]->key, 1);
+			const struct bench_config *c = find(res, tb->key, rows[r]->key, tb->fixed);
 
 			fprintf(f, "%-26s %*s %*s\n", rows[r]->name,
 				CELL, num(a, sizeof(a), c->ns_per_op),
@@ -127,13 +158,12 @@ static const char *missing(char *buf, size_t n, const char *table, const char *a
 	return buf;
 }
 
-/* lksync throughput >= factor x baseline's, in table at threads */
+/* lksync adapter lk's throughput >= factor x baseline's, in table at threads */
 static void at_least(FILE *f, struct tally *t, const struct bench_results *res,
-		     const char *table, unsigned threads, const char *base, double factor,
-		     const char *what)
+		     const char *table, unsigned threads, const char *lk, const char *base,
+		     double factor, const char *what)
 {
 	const struct bench_config *a, *b;
-	const char *lk = !strcmp(table, "spin") ? "lksync_spin" : "lksync_rwlock";
 	char buf[160], x[32], y[32];
 	double ratio;
 
@@ -148,6 +178,89 @@ static void at_least(FILE *f, struct tally *t, const struct bench_results *res,
 						  : "%s vs %s Mops/s: ratio %.3g, need >= %.2f",
 		 num(x, sizeof(x), a->med_mops), num(y, sizeof(y), b->med_mops), ratio, factor);
 	verdict(f, t, ratio >= factor, what, buf);
+}
+
+static void fair_at_least(FILE *f, struct tally *t, const struct bench_results *res,
+			  const char *table, unsigned threads, const char *lk, double need,
+			  const char *what)
+{
+	const struct bench_config *a = find(res, table, lk, threads);
+	char buf[160];
+
+	if (a) {
+		snprintf(buf, sizeof(buf), "min/max per-thread ops %.2f, need >= %.2f",
+			 a->med_fair, need);
+		verdict(f, t, a->med_fair >= need, what, buf);
+	} else {
+		snprintf(buf, sizeof(buf), "not measured: needs %s in table %s at %u threads",
+			 lk, table, threads);
+		verdict(f, t, -1, what, buf);
+	}
+}
+
+/* CPU ns per op of lk <= factor x base's (1 thread), or wall ns for latency */
+static void cost_at_most(FILE *f, struct tally *t, const struct bench_results *res,
+			 const char *table, unsigned threads, const char *lk,
+			 const char *base, double factor, int wall, const char *what)
+{
+	const struct bench_config *a = find(res, table, lk, threads);
+	const struct bench_config *b = find(res, table, base, threads);
+	char buf[160];
+	double x, y;
+
+	if (!a || !b) {
+		verdict(f, t, -1, what, missing(buf, sizeof(buf), table, lk, base, threads));
+		return;
+	}
+	x = wall ? latency_ns(a) : a->ns_per_op;
+	y = wall ? latency_ns(b) : b->ns_per_op;
+	snprintf(buf, sizeof(buf), "%.2f vs %.2f ns: ratio %.2f, need <= %.2f",
+		 x, y, y > 0 ? x / y : 0, factor);
+	verdict(f, t, x <= y * factor, what, buf);
+}
+
+/* Issue 3: the sleeping primitives against glibc (and the bare futex). */
+static void sleeping_targets(FILE *f, struct tally *t, const struct bench_results *res)
+{
+	static const unsigned oversub[] = { 8, 32 };
+	char what[96];
+
+	cost_at_most(f, t, res, "mutex-uncontended", 1, "lksync_mutex", "pthread_mutex", 1.0, 0,
+		     "(6) uncontended mutex_lock+unlock <= pthread_mutex");
+	at_least(f, t, res, "mutex", 2, "lksync_mutex", "pthread_mutex", 1.0,
+		 "(7) 2 threads: mutex >= pthread_mutex_t");
+	for (unsigned i = 0; i < 2; i++) {
+		unsigned th = oversub[i];
+
+		snprintf(what, sizeof(what), "(8) %u threads: mutex >= 1.2x pthread_mutex_t", th);
+		at_least(f, t, res, "mutex", th, "lksync_mutex", "pthread_mutex", 1.2, what);
+		snprintf(what, sizeof(what), "(8) %u threads: mutex fairness >= 0.3", th);
+		fair_at_least(f, t, res, "mutex", th, "lksync_mutex", 0.3, what);
+	}
+	for (unsigned k = 0; k < res->nr_threads; k++) {
+		unsigned th = res->threads[k];
+		const char *s = th > 1 ? "s" : "";
+
+		snprintf(what, sizeof(what), "(9) %u thread%s: semaphore (1) >= sem_t", th, s);
+		at_least(f, t, res, "sem", th, "lksync_sem", "posix_sem", 1.0, what);
+		snprintf(what, sizeof(what), "(9) %u thread%s: semaphore (%d) >= sem_t", th, s,
+			 BENCH_SEM_COUNT);
+		at_least(f, t, res, "sem-count", th, "lksync_sem_count", "posix_sem_count", 1.0,
+			 what);
+	}
+	for (unsigned k = 0; k < res->nr_threads; k++) {
+		unsigned th = res->threads[k];
+		const char *s = th > 1 ? "s" : "";
+
+		snprintf(what, sizeof(what), "(10) %u thread%s: rwsem readers >= pthread_rwlock_t",
+			 th, s);
+		at_least(f, t, res, "rwsem-read", th, "lksync_rwsem", "pthread_rwlock", 1.0, what);
+		snprintf(what, sizeof(what), "(10) %u thread%s: rwsem 90/10 >= pthread_rwlock_t",
+			 th, s);
+		at_least(f, t, res, "rwsem-mix", th, "lksync_rwsem", "pthread_rwlock", 1.0, what);
+	}
+	cost_at_most(f, t, res, "wakeup", 2, "lksync_completion", "futex_pingpong", 1.2, 1,
+		     "(11) completion wake-up latency <= 1.2x bare futex");
 }
 
 int bench_print_targets(FILE *f, const struct bench_results *res)
@@ -171,29 +284,20 @@ int bench_print_targets(FILE *f, const struct bench_results *res)
 			missing(buf, sizeof(buf), "uncontended", "lksync_spin", "pthread_spin", 1));
 	}
 
-	at_least(f, &t, res, "spin", 2, "pthread_spin", 2.0,
+	at_least(f, &t, res, "spin", 2, "lksync_spin", "pthread_spin", 2.0,
 		 "(2) 2 threads: spin_lock >= 2x pthread_spinlock_t");
-	at_least(f, &t, res, "spin", 2, "ck_fas", 0.8,
+	at_least(f, &t, res, "spin", 2, "lksync_spin", "ck_fas", 0.8,
 		 "(2) 2 threads: spin_lock >= 0.8x ck fas");
 
 	for (unsigned i = 0; i < 2; i++) {
 		unsigned th = oversub[i];
 
 		snprintf(what, sizeof(what), "(3) %u threads: spin_lock >= pthread_mutex_t", th);
-		at_least(f, &t, res, "spin", th, "pthread_mutex", 1.0, what);
+		at_least(f, &t, res, "spin", th, "lksync_spin", "pthread_mutex", 1.0, what);
 		snprintf(what, sizeof(what), "(3) %u threads: spin_lock >= 50x ck mcs", th);
-		at_least(f, &t, res, "spin", th, "ck_mcs", 50.0, what);
+		at_least(f, &t, res, "spin", th, "lksync_spin", "ck_mcs", 50.0, what);
 		snprintf(what, sizeof(what), "(3) %u threads: spin_lock fairness >= 0.3", th);
-		a = find(res, "spin", "lksync_spin", th);
-		if (a) {
-			snprintf(buf, sizeof(buf), "min/max per-thread ops %.2f, need >= 0.30",
-				 a->med_fair);
-			verdict(f, &t, a->med_fair >= 0.3, what, buf);
-		} else {
-			snprintf(buf, sizeof(buf), "not measured: needs lksync_spin in table spin "
-				 "at %u threads", th);
-			verdict(f, &t, -1, what, buf);
-		}
+		fair_at_least(f, &t, res, "spin", th, "lksync_spin", 0.3, what);
 	}
 
 	for (unsigned k = 0; k < res->nr_threads; k++) {
@@ -201,10 +305,10 @@ int bench_print_targets(FILE *f, const struct bench_results *res)
 
 		snprintf(what, sizeof(what), "(4) %u thread%s: rwlock readers >= pthread_rwlock_t",
 			 th, th > 1 ? "s" : "");
-		at_least(f, &t, res, "rw-read", th, "pthread_rwlock", 1.0, what);
+		at_least(f, &t, res, "rw-read", th, "lksync_rwlock", "pthread_rwlock", 1.0, what);
 		snprintf(what, sizeof(what), "(4) %u thread%s: rwlock 90/10 >= pthread_rwlock_t",
 			 th, th > 1 ? "s" : "");
-		at_least(f, &t, res, "rw-mix", th, "pthread_rwlock", 1.0, what);
+		at_least(f, &t, res, "rw-mix", th, "lksync_rwlock", "pthread_rwlock", 1.0, what);
 	}
 
 	a = find(res, "seq", "lksync_seqlock", 1);
@@ -218,6 +322,8 @@ int bench_print_targets(FILE *f, const struct bench_results *res)
 		verdict(f, &t, -1, "(5) seqlock read <= plain read + 2 ns, 1 thread",
 			missing(buf, sizeof(buf), "seq", "lksync_seqlock", "plain_read", 1));
 	}
+
+	sleeping_targets(f, &t, res);
 
 	fprintf(f, "targets: %u passed, %u failed, %u not measured\n", t.pass, t.fail, t.skip);
 	return (int)t.fail;
@@ -256,7 +362,7 @@ int bench_plot(const char *path, const struct bench_results *res)
 	for (unsigned t = 0; t < res->nr_tables && nr_panels < 16; t++) {
 		const struct bench_table *tb = &res->tables[t];
 
-		if (tb->single)
+		if (tb->fixed)
 			continue;
 		for (unsigned i = 0; i < res->nr_cfg; i++) {
 			if (res->cfg[i].table == tb) {

@@ -15,8 +15,9 @@ struct bench_table {
 	const char *title;
 	enum bench_family family;
 	enum bench_workload workload;
-	int single;			/* one thread only */
+	unsigned fixed;			/* only this thread count (1, or 2 for ping-pong) */
 	int show_ns;			/* cells in CPU ns per op, not Mops/s */
+	int latency;			/* shows wall ns per op: one-way wake-up latency */
 	int writer;			/* W_SEQ: plus one concurrent writer; on request */
 };
 

@@ -19,8 +19,10 @@ if(NOT rc EQUAL 0)
 endif()
 
 foreach(section "== uncontended:" "== spin:" "== rw-read:" "== rw-mix:" "== seq:"
-                "== atomic:" "== targets:" "pthread_spinlock_t" "pthread_rwlock_t"
-                "plain read" "C11 atomic_fetch_add")
+                "== atomic:" "== mutex-uncontended:" "== mutex:" "== sem:" "== sem-count:"
+                "== rwsem-read:" "== rwsem-mix:" "== wakeup:" "== targets:"
+                "pthread_spinlock_t" "pthread_rwlock_t" "plain read" "C11 atomic_fetch_add"
+                "sem_t (1)" "futex wait/wake" "pthread_cond_t + mutex")
   string(FIND "${out}" "${section}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "output lacks '${section}'")
@@ -54,7 +56,13 @@ foreach(line IN LISTS lines)
   list(GET f 4 fairness)
   list(GET f 5 ns)
   list(GET f 6 reps)
-  if(NOT family MATCHES "^[a-z-]+$" OR adapter STREQUAL "" OR NOT threads MATCHES "^(1|4)$"
+  # thread counts: the --threads list, and 2 for the ping-pong of wakeup
+  if(family STREQUAL "wakeup")
+    set(want_threads "^2$")
+  else()
+    set(want_threads "^(1|4)$")
+  endif()
+  if(NOT family MATCHES "^[a-z-]+$" OR adapter STREQUAL "" OR NOT threads MATCHES "${want_threads}"
      OR NOT mops MATCHES "${num}" OR NOT fairness MATCHES "${num}"
      OR NOT (ns MATCHES "${num}" OR ns STREQUAL "inf") OR NOT reps STREQUAL "2")
     message(FATAL_ERROR "malformed CSV row: '${line}'")
@@ -65,7 +73,8 @@ foreach(line IN LISTS lines)
   list(APPEND families ${family})
 endforeach()
 list(REMOVE_DUPLICATES families)
-foreach(want uncontended spin rw-read rw-mix seq atomic)
+foreach(want uncontended spin rw-read rw-mix seq atomic mutex-uncontended mutex sem
+             sem-count rwsem-read rwsem-mix wakeup)
   if(NOT want IN_LIST families)
     message(FATAL_ERROR "CSV has no rows for family ${want}")
   endif()
