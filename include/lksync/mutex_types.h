@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layer: locking. struct mutex and its static initializers only, as the
+ * kernel's linux/mutex_types.h, so that other types can embed a mutex
+ * without the operations. Includes lib, arch and locking types headers only.
+ *
+ * owner is the owning task's address with three flag bits below it (task
+ * structures are at least 8-byte aligned); src/locking/mutex.c has the
+ * states. wait_lock serializes the FIFO wait_list of sleeping waiters.
+ */
+#ifndef LKSYNC_MUTEX_TYPES_H
+#define LKSYNC_MUTEX_TYPES_H
+
+#include <lksync/atomic.h>
+#include <lksync/list.h>
+#include <lksync/spinlock_types.h>
+
+/*
+ * struct mutex - a sleeping lock with one owner. Initialize with
+ * DEFINE_MUTEX() or mutex_init(); touch the fields only through the API.
+ */
+struct mutex {
+	atomic_long_t owner;
+	raw_spinlock_t wait_lock;
+	struct list_head wait_list;
+};
+
+/* __MUTEX_INITIALIZER - the value of an unlocked mutex named @lockname. */
+#define __MUTEX_INITIALIZER(lockname)						\
+	{ .owner = ATOMIC_LONG_INIT(0),						\
+	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(lockname.wait_lock),		\
+	  .wait_list = LIST_HEAD_INIT(lockname.wait_list) }
+
+/* DEFINE_MUTEX - define and initialize an unlocked struct mutex @mutexname. */
+#define DEFINE_MUTEX(mutexname)							\
+	struct mutex mutexname = __MUTEX_INITIALIZER(mutexname)
+
+#endif /* LKSYNC_MUTEX_TYPES_H */
