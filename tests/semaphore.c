@@ -61,7 +61,8 @@ static void *downer_main(void *p)
 	struct downer *d = p;
 	int ret = 0;
 
-	__atomic_store_n(&d->task, current, __ATOMIC_RELEASE);
+	/* A reference for the test, which may send_sig() us while we exit. */
+	__atomic_store_n(&d->task, get_task_struct(current), __ATOMIC_RELEASE);
 	switch (d->kind) {
 	case 0: down(d->sem); break;
 	case 1: ret = down_interruptible(d->sem); break;
@@ -78,6 +79,12 @@ static void downer_start(pthread_t *tid, struct downer *d)
 {
 	if (pthread_create(tid, NULL, downer_main, d))
 		abort();
+}
+
+static void downer_join(pthread_t tid, struct downer *d)
+{
+	pthread_join(tid, NULL);
+	put_task_struct(d->task);
 }
 
 static int downer_done(struct downer *d)
@@ -279,7 +286,7 @@ TEST(timeout)
 	downer_start(&tid, &d);
 	CHECK(wait_sleeping(&d.task));
 	up(&s);
-	pthread_join(tid, NULL);
+	downer_join(tid, &d);
 	CHECK_EQ(d.ret, 0);
 	CHECK_EQ(units(&s), 0);
 
@@ -288,7 +295,7 @@ TEST(timeout)
 	down(&s);
 	d = (struct downer){ .sem = &s, .kind = 3, .timeout = msecs_to_jiffies(30) };
 	downer_start(&tid, &d);
-	pthread_join(tid, NULL);
+	downer_join(tid, &d);
 	CHECK_EQ(d.ret, -ETIME);
 	up(&s);
 	CHECK_EQ(units(&s), 1);
@@ -307,7 +314,7 @@ TEST(signals)
 	msleep(10);
 	CHECK(!downer_done(&d));
 	send_sig(SIGUSR1, d.task, 0);
-	pthread_join(tid, NULL);
+	downer_join(tid, &d);
 	CHECK_EQ(d.ret, -EINTR);
 	CHECK_EQ(units(&s), 0);
 
@@ -319,7 +326,7 @@ TEST(signals)
 	msleep(30);
 	CHECK(!downer_done(&d));
 	send_sig(SIGKILL, d.task, 0);
-	pthread_join(tid, NULL);
+	downer_join(tid, &d);
 	CHECK_EQ(d.ret, -EINTR);
 	CHECK_EQ(units(&s), 0);
 
@@ -331,7 +338,7 @@ TEST(signals)
 	msleep(30);
 	CHECK(!downer_done(&d));
 	up(&s);
-	pthread_join(tid, NULL);
+	downer_join(tid, &d);
 	CHECK_EQ(units(&s), 0);
 
 	/* An interrupted waiter behind another: the queue keeps working. */
@@ -344,10 +351,10 @@ TEST(signals)
 		downer_start(&t2, &d2);
 		CHECK(wait_sleeping(&d2.task));
 		send_sig(SIGUSR1, d2.task, 0);
-		pthread_join(t2, NULL);
+		downer_join(t2, &d2);
 		CHECK_EQ(d2.ret, -EINTR);
 		up(&s);
-		pthread_join(t1, NULL);
+		downer_join(t1, &d1);
 		CHECK_EQ(units(&s), 0);
 	}
 }
@@ -372,7 +379,7 @@ TEST(signal_races_up)
 			send_sig(SIGKILL, d.task, 0);
 			up(&s);
 		}
-		pthread_join(tid, NULL);
+		downer_join(tid, &d);
 		if (d.ret == 0) {
 			got++;
 			CHECK_EQ(units(&s), 0);
@@ -414,7 +421,7 @@ TEST(os_signal_does_not_end_down)
 		}
 		CHECK(!downer_done(&d));
 		up(&s);
-		pthread_join(tid, NULL);
+		downer_join(tid, &d);
 		CHECK_EQ(d.ret, 0);
 		CHECK_EQ(units(&s), 0);
 	}
@@ -443,7 +450,7 @@ TEST(up_from_signal_handler)
 	downer_start(&tid, &d);
 	CHECK(wait_sleeping(&d.task));
 	pthread_kill(pthread_self(), SIGUSR2);
-	pthread_join(tid, NULL);
+	downer_join(tid, &d);
 	CHECK(downer_done(&d));
 	pthread_kill(pthread_self(), SIGUSR2);	/* no waiter: the fast path */
 	CHECK_EQ(units(&irq_sem), 1);

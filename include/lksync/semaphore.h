@@ -147,17 +147,17 @@ static inline int __must_check down_trylock(struct semaphore *sem)
 }
 
 /**
- * down_timeout - acquire a unit of @sem, waiting at most @jiffies jiffies.
+ * down_timeout - acquire a unit of @sem, waiting at most @timeout jiffies.
  * Context: task context; may sleep.
  * Return: 0 if acquired, -ETIME if the time ran out first (the count is
- * then unchanged). A @jiffies of 0 or less fails at once unless a unit is free.
+ * then unchanged). A @timeout of 0 or less fails at once unless a unit is free.
  */
-static inline int __must_check down_timeout(struct semaphore *sem, long jiffies)
+static inline int __must_check down_timeout(struct semaphore *sem, long timeout)
 {
 	might_sleep();
 	if (likely(__lksync_sem_trydown(sem)))
 		return 0;
-	return lksync_down_slowpath(sem, TASK_UNINTERRUPTIBLE, jiffies);
+	return lksync_down_slowpath(sem, TASK_UNINTERRUPTIBLE, timeout);
 }
 
 /**
