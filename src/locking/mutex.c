@@ -62,10 +62,16 @@
 struct mutex_waiter {
 	struct list_head list;
 	struct task_struct *task;
-	long long first_since;		/* ns when seen first in the queue; 0: not yet */
+	long long first_since;		/* ns when it became the first waiter */
 };
 
 BUILD_BUG_ON(_Alignof(struct task_struct) <= MUTEX_FLAGS);
+
+/* Has @w been the first waiter for MUTEX_HANDOFF_NS? Under wait_lock. */
+static bool waited_enough(struct mutex_waiter *w)
+{
+	return lksync_now_ns() - w->first_since >= MUTEX_HANDOFF_NS;
+}
 
 static inline bool waiter_is_first(struct mutex *lock, struct mutex_waiter *w)
 {
@@ -177,17 +183,15 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 		return 0;
 
 	raw_spin_lock(&lock->wait_lock);
+	if (list_empty(&lock->wait_list))
+		waiter.first_since = lksync_now_ns();
 	list_add_tail(&waiter.list, &lock->wait_list);
 	for (;;) {
 		unsigned long mark = 0;
 
 		if (waiter_is_first(lock, &waiter)) {
-			long long now = lksync_now_ns();
-
 			mark = MUTEX_FLAG_WAITERS;
-			if (!waiter.first_since)
-				waiter.first_since = now;
-			else if (now - waiter.first_since >= MUTEX_HANDOFF_NS)
+			if (waited_enough(&waiter))
 				mark |= MUTEX_FLAG_HANDOFF;
 		}
 		/* State first (full barrier), then the test: no lost wake-up. */
@@ -212,6 +216,9 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 
 	first = waiter_is_first(lock, &waiter);
 	list_del(&waiter.list);
+	if (first && !list_empty(&lock->wait_list))
+		list_first_entry(&lock->wait_list, struct mutex_waiter, list)->first_since =
+			lksync_now_ns();
 	/*
 	 * Interrupted first waiter: the next one sleeps unmarked and W may be
 	 * clear (we were awake), so wake it to mark the lock itself. An H we
@@ -236,17 +243,25 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 
 void lksync_mutex_unlock_slowpath(struct mutex *lock)
 {
-	struct task_struct *next = NULL, *wake;
+	struct mutex_waiter *first = NULL;
+	struct task_struct *wake;
+	bool handoff = false;
 	long owner, new;
 
 	raw_spin_lock(&lock->wait_lock);
-	if (!list_empty(&lock->wait_list))
-		next = list_first_entry(&lock->wait_list, struct mutex_waiter, list)->task;
+	if (!list_empty(&lock->wait_list)) {
+		first = list_first_entry(&lock->wait_list, struct mutex_waiter, list);
+		/*
+		 * The first waiter sets H itself when it runs; under
+		 * oversubscription it may wait long for a CPU to do so.
+		 */
+		handoff = waited_enough(first);
+	}
 	owner = atomic_long_read(&lock->owner);
 	do {
 		new = 0;
-		if (next && (owner & MUTEX_FLAG_HANDOFF))
-			new = (long)next | MUTEX_FLAG_PICKUP;
+		if (first && (handoff || (owner & MUTEX_FLAG_HANDOFF)))
+			new = (long)first->task | MUTEX_FLAG_PICKUP;
 		/*
 		 * Fully ordered: release for our critical section, and the
 		 * first waiter's state is read below only after the lock is
