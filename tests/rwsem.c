@@ -347,7 +347,8 @@ TEST(writer_not_starved)
 		down_write(&st.sem);
 		waited = now() - t0;
 		up_write(&st.sem);
-		CHECK(waited < 1.0);
+		CHECK(waited < 2.0);	/* hand-off after 4 ms; slack for a loaded machine */
+		if (getenv("RWSEM_VERBOSE")) fprintf(stderr, "waited %.6f\n", waited);
 		usleep(1000);
 	}
 	__atomic_store_n(&st.stop, 1, __ATOMIC_RELEASE);
