@@ -1,5 +1,7 @@
 # The lock torture tester (tools/torture, docs/torture.md):
 #   torture         every lock type for 2 s each must pass;
+#   torture_signals the sleeping types with send_sig() at their waiters (1 s
+#                   each): interrupted acquisitions must not acquire;
 #   torture_busted  the deliberately broken lock must be caught: proof that
 #                   the checker can fail. Runs this file in script mode
 #                   (cmake -P) to require a non-zero exit *and* the report.
@@ -42,7 +44,25 @@ if(_torture_build)
   else()
     add_test(NAME torture COMMAND lksync-torture --duration 2 --types all --quiet)
   endif()
-  set_tests_properties(torture PROPERTIES TIMEOUT 90)
+  set_tests_properties(torture PROPERTIES TIMEOUT 120)
+
+  # The sleeping types whose headers exist (each family lands separately).
+  set(_torture_sleeping "")
+  foreach(pair "mutex.h=mutex" "rwsem.h=rwsem" "semaphore.h=semaphore,semaphore_counting"
+               "completion.h=completion" "wait.h=waitqueue")
+    string(REPLACE "=" ";" pair "${pair}")
+    list(GET pair 0 h)
+    list(GET pair 1 types)
+    if(EXISTS ${PROJECT_SOURCE_DIR}/include/lksync/${h})
+      list(APPEND _torture_sleeping ${types})
+    endif()
+  endforeach()
+  if(_torture_sleeping AND NOT LKSYNC_UP)
+    list(JOIN _torture_sleeping "," _torture_sleeping)
+    add_test(NAME torture_signals COMMAND lksync-torture --duration 1 --signals --quiet
+      --types ${_torture_sleeping})
+    set_tests_properties(torture_signals PROPERTIES TIMEOUT 60)
+  endif()
 
   if(CMAKE_C_FLAGS MATCHES "fsanitize=thread")
     set(_torture_tsan 1)

@@ -173,6 +173,7 @@ const struct bench_adapter bench_lksync_completion = {
 #endif
 
 #if __has_include(<lksync/wait.h>)
+#include <lksync/barrier.h>
 #include <lksync/wait.h>
 
 struct waitq_pair {
@@ -193,19 +194,20 @@ static void waitq_pair_init(void *o)
 }
 
 /*
- * The flag needs no ordering of its own: wait_event() tests it after
- * setting the task state (a full barrier) and wake_up() orders the store
- * before its look at the queue; READ_ONCE/WRITE_ONCE keep it one access.
+ * wait_event()/wake_up() order the flag against the sleep; a condition
+ * found true without sleeping is a bare load, so the flag hands over the
+ * turn by release/acquire, as a kernel user would write it.
  */
 static inline void waitq_wait_turn(struct waitq_pair *p, unsigned i)
 {
-	wait_event(p->ch[i].wq, READ_ONCE(p->ch[i].flag));
+	wait_event(p->ch[i].wq, smp_load_acquire(&p->ch[i].flag));
+	/* relaxed: the peer sets it again only after this thread signals it */
 	WRITE_ONCE(p->ch[i].flag, 0);
 }
 
 static inline void waitq_signal(struct waitq_pair *p, unsigned i)
 {
-	WRITE_ONCE(p->ch[i].flag, 1);
+	smp_store_release(&p->ch[i].flag, 1);
 	wake_up(&p->ch[i].wq);
 }
 

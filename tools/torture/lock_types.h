@@ -12,6 +12,22 @@ TORTURE_TYPE(raw_spin_lock)
 TORTURE_TYPE(rw_lock)
 TORTURE_TYPE(rw_lock_irq)
 TORTURE_TYPE(seqlock)
+#if __has_include(<lksync/mutex.h>)
+TORTURE_TYPE(mutex)
+#endif
+#if __has_include(<lksync/rwsem.h>)
+TORTURE_TYPE(rwsem)
+#endif
+#if __has_include(<lksync/semaphore.h>)
+TORTURE_TYPE(semaphore)
+TORTURE_TYPE(semaphore_counting)
+#endif
+#if __has_include(<lksync/completion.h>)
+TORTURE_TYPE(completion)
+#endif
+#if __has_include(<lksync/wait.h>)
+TORTURE_TYPE(waitqueue)
+#endif
 TORTURE_TYPE(lock_busted)
 TORTURE_TYPE(pthread_mutex)
 TORTURE_TYPE(pthread_rwlock)

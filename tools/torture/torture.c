@@ -9,13 +9,24 @@
  *   - readers: no writer inside; the payload is not torn;
  *   - sequence readers: never accept (read_seqretry() == 0) a torn payload;
  *   - the task context the lock type promises while held (preemption,
- *     interrupts, bottom halves disabled) and a clean context after release.
+ *     interrupts, bottom halves disabled) and a clean context after release;
+ *   - counting semaphores: never more holders inside than the count;
+ *   - wake-up primitives (completion, wait queue): pairs of threads take
+ *     turns; a wake-up without a turn is a violation, a lost one a stall;
+ *   - after the run, the lock is whole again (every unit of a count back).
+ *
+ * With --signals a signaller thread send_sig()s random threads that are
+ * acquiring; half of the acquisitions are interruptible. An interrupted one
+ * must return the kernel's error with the signal still pending and without
+ * the lock (a lock kept would stall everyone, or fail the final check); the
+ * victim flushes the signal.
  *
  * The checker's own counters are relaxed atomics: they are race-free, yet
  * create no happens-before edges, so under ThreadSanitizer the plain payload
  * accesses are ordered only by the lock under test. A monitor (the main
  * thread) prints statistics and fails the run when nothing progresses.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
@@ -29,9 +40,11 @@
 #include <unistd.h>
 
 #include <lksync/compiler.h>
+#include <lksync/delay.h>
 #include <lksync/irqflags.h>
 #include <lksync/preempt.h>
 #include <lksync/processor.h>
+#include <lksync/sched.h>
 
 #include "torture.h"
 
@@ -54,7 +67,10 @@ static struct {
 	double stall;		/* seconds without progress that count as a stall */
 	unsigned long long seed;
 	bool quiet;
+	bool signals;		/* send_sig() at threads in interruptible sleeps */
+	unsigned int signal_us;	/* mean interval between signals */
 } opt = {
+	.signal_us = 200,
 	.duration = 5, .writers = -1, .readers = -1, .stat_interval = 1,
 	.long_hold = 1e-4, .long_hold_us = 1000, .stall = -1,
 };
@@ -75,6 +91,9 @@ struct torture_thread {
 	uint64_t rnd;
 	unsigned long flags;		/* irqsave state while holding */
 	unsigned long ops, fails, retries, long_holds;
+	unsigned long intr, late;	/* interrupted acquisitions; signals flushed after one */
+	unsigned long pp_last;		/* ping-pong: the pair's sequence I last wrote */
+	struct task_struct *task;	/* a reference, for the signaller */
 	int state;
 	/* The monitor's own: progress last seen, and when. */
 	unsigned long seen;
@@ -87,7 +106,12 @@ static struct {
 	int readers_in __attribute__((aligned(64)));
 	int stop __attribute__((aligned(64)));
 	unsigned int reports;
+	int peak;			/* most holders inside at once (counting) */
+	unsigned long sigs_sent;	/* by the signaller */
 } chk;
+
+/* Ping-pong: each pair's turn number, plain: ordered by the primitive alone. */
+static unsigned long pp_seq[TORTURE_MAX_CHANNELS / 2];
 
 /* Protected by the lock under test; plain accesses unless readers are sequence readers. */
 static struct {
@@ -196,12 +220,18 @@ static void hold_delay(struct torture_thread *t)
 		unsigned int us = 1 + trand(t) % opt.long_hold_us;
 
 		BUMP(t->long_holds);
-		if ((cur->flags & TORTURE_SLEEPS) || (r & 1))
-			usleep(us);
+		if ((cur->flags & TORTURE_SLEEPS) && (r & 2) && us >= 1000)
+			msleep(us / 1000);
+		else if ((cur->flags & TORTURE_SLEEPS) || (r & 1))
+			usleep_range(us, us + us / 4);
 		else
 			udelay_busy(us);
 	} else if (chance(t, opt.long_hold * 10)) {
-		sched_yield();
+		/* sleeping holders sleep briefly; others are merely descheduled */
+		if ((cur->flags & TORTURE_SLEEPS) && (r & 1))
+			usleep_range(1, 20);
+		else
+			sched_yield();
 	} else if ((r & 31) == 0) {
 		spin_relax((r >> 8) & 1023);
 	} else {
@@ -231,15 +261,82 @@ static int pl_check(unsigned long v0, bool marked)
 	return 0;
 }
 
+/*
+ * An interruptible acquisition returned @ret instead of the lock: it must be
+ * the kernel's error for a signal, and the signal must still be pending
+ * (only the victim's flush_signals() may discard it).
+ */
+static void interrupted(struct torture_thread *t, int ret)
+{
+	if (ret != cur->intr_err)
+		violation(t, "interruptible acquisition returned %d, expected 0 or %d",
+			  ret, cur->intr_err);
+	if (!signal_pending(current))
+		violation(t, "acquisition interrupted (%d) with no signal pending", ret);
+	flush_signals(current);
+	BUMP(t->intr);
+}
+
+/* A signal that came too late to interrupt anything: the victim flushes it. */
+static void flush_late(struct torture_thread *t)
+{
+	if (opt.signals && signal_pending(current)) {
+		flush_signals(current);
+		BUMP(t->late);
+	}
+}
+
+/* Returns false when an interruptible acquisition was interrupted. */
+static bool acquire(struct torture_thread *t, bool reader, unsigned long *cookie)
+{
+	int (*intr)(unsigned long *) = reader ? cur->readlock_intr : cur->writelock_intr;
+	int ret;
+
+	STORE(t->state, TS_ACQUIRE);
+	if (opt.signals && intr && chance(t, 0.5)) {
+		ret = intr(&t->flags);
+		if (ret) {
+			interrupted(t, ret);
+			return false;
+		}
+		*cookie = 0;
+	} else if (reader) {
+		*cookie = cur->readlock(&t->flags);
+	} else {
+		cur->writelock(&t->flags);
+	}
+	STORE(t->state, TS_HOLD);
+	return true;
+}
+
+/* Counting semaphore: up to max_inside writers at once, never more. */
+static void counting_body(struct torture_thread *t)
+{
+	int in = __atomic_add_fetch(&chk.writers_in, 1, __ATOMIC_RELAXED);
+	int peak = LOAD(chk.peak);
+
+	while (in > peak && !__atomic_compare_exchange_n(&chk.peak, &peak, in, false,
+							 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	if (in > (int)cur->max_inside)
+		violation(t, "entered with %d holders inside; the count is %u", in,
+			  cur->max_inside);
+	hold_delay(t);
+	__atomic_sub_fetch(&chk.writers_in, 1, __ATOMIC_RELAXED);
+}
+
 static void writer_once(struct torture_thread *t)
 {
 	bool marked = cur->flags & TORTURE_SEQREAD;
-	unsigned long v;
+	unsigned long v, cookie;
 	int w, r, torn;
 
-	STORE(t->state, TS_ACQUIRE);
-	cur->writelock(&t->flags);
-	STORE(t->state, TS_HOLD);
+	if (!acquire(t, false, &cookie))
+		return;
+	if (cur->flags & TORTURE_COUNTING) {
+		counting_body(t);
+		goto release;
+	}
 	w = __atomic_fetch_add(&chk.writers_in, 1, __ATOMIC_RELAXED);
 	r = LOAD(chk.readers_in);
 	if (w || r)
@@ -259,9 +356,11 @@ static void writer_once(struct torture_thread *t)
 	w = __atomic_fetch_sub(&chk.writers_in, 1, __ATOMIC_RELAXED);
 	if (w != 1)
 		violation(t, "left with %d other writer(s) inside", w - 1);
+release:
 	STORE(t->state, TS_RELEASE);
 	cur->writeunlock(&t->flags);
 	check_released_ctx(t);
+	flush_late(t);
 	BUMP(t->ops);
 }
 
@@ -271,9 +370,8 @@ static void reader_once(struct torture_thread *t)
 	unsigned long cookie, v;
 	int w, torn, retry;
 
-	STORE(t->state, TS_ACQUIRE);
-	cookie = cur->readlock(&t->flags);
-	STORE(t->state, TS_HOLD);
+	if (!acquire(t, true, &cookie))
+		return;
 	if (!seq) {
 		__atomic_fetch_add(&chk.readers_in, 1, __ATOMIC_RELAXED);
 		w = LOAD(chk.writers_in);
@@ -291,6 +389,7 @@ static void reader_once(struct torture_thread *t)
 	STORE(t->state, TS_RELEASE);
 	retry = cur->readunlock(cookie, &t->flags);
 	check_released_ctx(t);
+	flush_late(t);
 	if (seq && retry) {
 		BUMP(t->retries);
 		return;
@@ -301,26 +400,107 @@ static void reader_once(struct torture_thread *t)
 	BUMP(t->ops);
 }
 
+/*
+ * Ping-pong: threads 2k and 2k+1 take turns. The one whose turn it is
+ * checks the pair's sequence is one past what it last wrote (so it was
+ * really handed the turn), advances it and signals its peer. Returns false
+ * when it woke to find the run stopping.
+ */
+static bool pingpong_once(struct torture_thread *t)
+{
+	const int me = t->id, pair = me / 2;
+	unsigned long seq;
+	int ret;
+
+	STORE(t->state, TS_ACQUIRE);
+	if (trand(t) % 8 == 0)		/* let the signal come first now and then */
+		spin_relax(trand(t) & 1023);
+	while ((ret = cur->pp_wait(me, opt.signals && chance(t, 0.5))))
+		interrupted(t, ret);	/* the turn is still to come: wait again */
+	STORE(t->state, TS_HOLD);
+	if (LOAD(chk.stop))
+		return false;
+	seq = pp_seq[pair];
+	if (seq != t->pp_last + 1)
+		violation(t, "woke without its turn: sequence %lu, expected %lu",
+			  seq, t->pp_last + 1);
+	if (trand(t) % 64 == 0)
+		hold_delay(t);
+	pp_seq[pair] = t->pp_last = seq + 1;
+	STORE(t->state, TS_RELEASE);
+	cur->pp_signal(me ^ 1);
+	flush_late(t);
+	BUMP(t->ops);
+	return true;
+}
+
 static void *torture_thread_fn(void *arg)
 {
 	struct torture_thread *t = arg;
+	bool pp = cur->flags & TORTURE_PINGPONG;
 
+	/* release: the signaller reads the task pointer with acquire */
+	__atomic_store_n(&t->task, get_task_struct(current), __ATOMIC_RELEASE);
 	pthread_barrier_wait(&start_barrier);
-	while (!LOAD(chk.stop)) {
-		if (t->reader)
+	if (pp && !(t->id & 1)) {	/* the even thread of a pair serves first */
+		pp_seq[t->id / 2] = t->pp_last = 1;
+		cur->pp_signal(t->id ^ 1);
+	}
+	/*
+	 * A ping-pong thread leaves only while it holds the pair's turn, and
+	 * hands it over one last time: its peer wakes, finds the stop flag
+	 * (ordered by that wake-up) and leaves too. So no signal ever races
+	 * with a waiter's reinit_completion().
+	 */
+	while (pp || !LOAD(chk.stop)) {
+		if (pp) {
+			if (!pingpong_once(t))
+				break;
+		} else if (t->reader) {
 			reader_once(t);
-		else
+		} else {
 			writer_once(t);
+		}
 		STORE(t->state, TS_OUTSIDE);
 		spin_relax(trand(t) & 31);
 	}
+	if (pp)
+		cur->pp_signal(t->id ^ 1);
+	flush_signals(current);
 	STORE(t->state, TS_DONE);
+	return NULL;
+}
+
+struct signaller {
+	pthread_t pthread;
+	struct torture_thread *th;
+	int n;
+	uint64_t rnd;
+};
+
+/* Sends SIGUSR1 to a random thread that is acquiring, every signal_us or so. */
+static void *signaller_fn(void *arg)
+{
+	struct signaller *s = arg;
+	struct torture_thread self = { .rnd = s->rnd };
+
+	while (!LOAD(chk.stop)) {
+		struct torture_thread *t = &s->th[trand(&self) % s->n];
+		struct task_struct *task;
+
+		usleep(1 + trand(&self) % (2 * opt.signal_us));
+		if (LOAD(t->state) != TS_ACQUIRE)
+			continue;
+		task = __atomic_load_n(&t->task, __ATOMIC_ACQUIRE);
+		if (task && !send_sig(SIGUSR1, task, 0))
+			BUMP(chk.sigs_sent);
+	}
 	return NULL;
 }
 
 struct group_stats {
 	int n;
-	unsigned long total, max, min, fails, retries, long_holds;
+	unsigned long total, max, min, fails, retries, long_holds, intr, late;
 };
 
 static struct group_stats gather(const struct torture_thread *th, int n, bool reader)
@@ -339,6 +519,8 @@ static struct group_stats gather(const struct torture_thread *th, int n, bool re
 		s.fails += LOAD(th[i].fails);
 		s.retries += LOAD(th[i].retries);
 		s.long_holds += LOAD(th[i].long_holds);
+		s.intr += LOAD(th[i].intr);
+		s.late += LOAD(th[i].late);
 	}
 	if (!s.n)
 		s.min = 0;
@@ -353,9 +535,12 @@ static void print_progress(const struct torture_thread *th, int n)
 
 		if (!s.n)
 			continue;
-		printf("%s: %s Total: %lu Max/Min: %lu/%lu%s Fail: %lu%s\n", cur->name,
+		printf("%s: %s Total: %lu Max/Min: %lu/%lu%s Fail: %lu%s", cur->name,
 		       reader ? "Reads: " : "Writes:", s.total, s.max, s.min,
 		       s.max / 2 > s.min ? " ???" : "", s.fails, s.fails ? " !!!" : "");
+		if (opt.signals)
+			printf(" Intr: %lu", s.intr);
+		printf("\n");
 	}
 	fflush(stdout);
 }
@@ -380,6 +565,8 @@ static void print_summary(const struct torture_thread *th, int n, double elapsed
 		       s.long_holds);
 		if (cur->flags & TORTURE_SEQREAD && reader)
 			printf(", retries %lu", s.retries);
+		if (opt.signals)
+			printf(", interrupted %lu, late signals %lu", s.intr, s.late);
 		printf(", failures %lu\n", s.fails);
 	}
 }
@@ -400,9 +587,14 @@ static void stall_report(const struct torture_thread *th, int n,
 	printf("%s: checker: %d writer(s) and %d reader(s) inside\n", cur->name,
 	       LOAD(chk.writers_in), LOAD(chk.readers_in));
 	for (int i = 0; i < n; i++)
-		printf("%s:   %s %d: %s, %lu ops, %lu retries, %lu failures\n", cur->name,
-		       role(&th[i]), th[i].id, tstate_name[LOAD(th[i].state)],
-		       LOAD(th[i].ops), LOAD(th[i].retries), LOAD(th[i].fails));
+		printf("%s:   %s %d: %s, %lu ops, %lu retries, %lu interrupted, %lu failures\n",
+		       cur->name, role(&th[i]), th[i].id, tstate_name[LOAD(th[i].state)],
+		       LOAD(th[i].ops), LOAD(th[i].retries), LOAD(th[i].intr), LOAD(th[i].fails));
+	if (cur->flags & TORTURE_PINGPONG)
+		printf("%s: a pair that stopped together lost a wake-up\n", cur->name);
+	else if (!LOAD(chk.writers_in) && !LOAD(chk.readers_in))
+		printf("%s: nobody inside, yet nobody gets in: the lock leaked (an interrupted "
+		       "acquisition that kept it?) or a wake-up was lost\n", cur->name);
 	print_progress(th, n);
 	printf("%s: FAIL (stall)\n", cur->name);
 	printf("lksync-torture: [ End of test: FAILURE ]\n");
@@ -420,7 +612,7 @@ static struct torture_thread *find_stalled(struct torture_thread *th, int n,
 					   double now, double stall)
 {
 	for (int i = 0; i < n; i++) {
-		unsigned long p = LOAD(th[i].ops) + LOAD(th[i].retries);
+		unsigned long p = LOAD(th[i].ops) + LOAD(th[i].retries) + LOAD(th[i].intr);
 
 		if (LOAD(th[i].state) == TS_DONE)
 			continue;
@@ -445,14 +637,27 @@ static bool all_done(const struct torture_thread *th, int n)
 /* Runs one lock type; returns true when it passed. */
 static bool run_type(const struct torture_ops *ops)
 {
-	int nw = opt.writers, nr = ops->readlock ? opt.readers : 0, n = nw + nr;
+	int nw = opt.writers, nr = ops->readlock ? opt.readers : 0, n;
 	double stall = opt.stall, t0, t_stop, next_stat, now;
 	unsigned long fails = 0;
 	struct torture_thread *th;
-	bool stopping = false;
+	struct signaller sig = { 0 };
+	bool stopping = false, signals;
+	const char *why;
 
 	if (stall < 0)
 		stall = opt.duration / 3 > 5 ? opt.duration / 3 : 5;
+	if (ops->flags & TORTURE_PINGPONG) {
+		/* pairs of writers; at least one pair */
+		nr = 0;
+		nw = nw < 2 ? 2 : nw + (nw & 1);
+		if (nw > TORTURE_MAX_CHANNELS)
+			nw = TORTURE_MAX_CHANNELS;
+	}
+	if ((ops->flags & TORTURE_COUNTING) && nw > 1 && nw < 2 * (int)ops->max_inside)
+		nw = 2 * ops->max_inside;	/* enough to fill the count and wait */
+	n = nw + nr;
+	signals = opt.signals && (ops->writelock_intr || ops->readlock_intr || ops->pp_wait);
 	if (n == 0) {
 		printf("%s: no threads to run (--writers 0%s)\n", ops->name,
 		       ops->readlock ? " --readers 0" : " and the type has no readers");
@@ -465,12 +670,17 @@ static bool run_type(const struct torture_ops *ops)
 	memset(th, 0, n * sizeof(*th));
 	memset(&chk, 0, sizeof(chk));
 	memset(&payload, 0, sizeof(payload));
+	memset(pp_seq, 0, sizeof(pp_seq));
 	cur = ops;
-	ops->init();
+	if (ops->flags & TORTURE_PINGPONG)
+		ops->pp_init(nw);
+	else
+		ops->init();
 
-	printf("%s: %d writers, %d readers, %.1f s, long-hold %g up to %u us, seed %llu (%s)\n",
-	       ops->name, nw, nr, opt.duration, opt.long_hold, opt.long_hold_us, opt.seed,
-	       ops->desc);
+	printf("%s: %d %s, %d readers, %.1f s, long-hold %g up to %u us, %sseed %llu (%s)\n",
+	       ops->name, nw, ops->flags & TORTURE_PINGPONG ? "ping-pong threads" : "writers",
+	       nr, opt.duration, opt.long_hold, opt.long_hold_us,
+	       signals ? "signals, " : "", opt.seed, ops->desc);
 	fflush(stdout);
 
 	pthread_barrier_init(&start_barrier, NULL, n + 1);
@@ -485,6 +695,15 @@ static bool run_type(const struct torture_ops *ops)
 		}
 	}
 	pthread_barrier_wait(&start_barrier);
+	if (signals) {
+		sig.th = th;
+		sig.n = n;
+		sig.rnd = (opt.seed + 7) * 0x9e3779b97f4a7c15ULL | 1;
+		if (pthread_create(&sig.pthread, NULL, signaller_fn, &sig)) {
+			perror("pthread_create");
+			exit(2);
+		}
+	}
 	t0 = t_stop = now_s();
 	for (int i = 0; i < n; i++)
 		th[i].seen_at = t0;
@@ -514,15 +733,29 @@ static bool run_type(const struct torture_ops *ops)
 			stopping = true;
 		}
 	}
+	if (signals)
+		pthread_join(sig.pthread, NULL);
 	for (int i = 0; i < n; i++)
 		pthread_join(th[i].pthread, NULL);
 	pthread_barrier_destroy(&start_barrier);
+	for (int i = 0; i < n; i++)
+		put_task_struct(th[i].task);
 
 	if (!opt.quiet)
 		print_progress(th, n);
 	print_summary(th, n, t_stop - t0);
 	for (int i = 0; i < n; i++)
 		fails += th[i].fails;
+	if (ops->flags & TORTURE_COUNTING)
+		printf("%s: at most %d of %u inside at once\n", ops->name, chk.peak,
+		       ops->max_inside);
+	if (signals)
+		printf("%s: signals: %lu sent to acquiring threads\n", ops->name, chk.sigs_sent);
+	why = ops->idle ? ops->idle() : NULL;
+	if (why) {
+		printf("%s: VIOLATION: after the run: %s\n", ops->name, why);
+		fails++;
+	}
 	if (chk.reports > MAX_REPORTS)
 		printf("%s: (%u more violations not shown)\n", ops->name, chk.reports - MAX_REPORTS);
 	printf("%s: %s\n", ops->name, fails ? "FAIL" : "PASS");
@@ -560,6 +793,9 @@ static void usage(FILE *f)
 		"  -u, --long-hold-us US     longest long hold in microseconds (default 1000)\n"
 		"  -S, --stall SECONDS       no progress for this long = stall (default max(5, duration/3))\n"
 		"  -s, --seed N              random seed (default: from the clock)\n"
+		"  -g, --signals             send_sig() random acquiring threads; half of the\n"
+		"                            acquisitions are interruptible and may be interrupted\n"
+		"  -G, --signal-us US        mean microseconds between signals (default 200)\n"
 		"  -q, --quiet               only the summary of each type\n"
 		"  -L, --list                list the lock types\n"
 		"  -h, --help                this text\n"
@@ -592,6 +828,8 @@ int main(int argc, char **argv)
 		{ "long-hold-us", required_argument, NULL, 'u' },
 		{ "stall", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "signals", no_argument, NULL, 'g' },
+		{ "signal-us", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -604,7 +842,7 @@ int main(int argc, char **argv)
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:w:r:t:i:l:u:S:s:qLh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:w:r:t:i:l:u:S:s:gG:qLh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': opt.duration = parse_num(optarg, "duration", 0.01); break;
 		case 'w': opt.writers = (int)parse_num(optarg, "writer count", 0); break;
@@ -615,6 +853,8 @@ int main(int argc, char **argv)
 		case 'u': opt.long_hold_us = (unsigned int)parse_num(optarg, "long-hold time", 1); break;
 		case 'S': opt.stall = parse_num(optarg, "stall time", 0.1); break;
 		case 's': opt.seed = strtoull(optarg, NULL, 0); seeded = true; break;
+		case 'g': opt.signals = true; break;
+		case 'G': opt.signal_us = (unsigned int)parse_num(optarg, "signal interval", 1); break;
 		case 'q': opt.quiet = true; break;
 		case 'L': list_types(stdout); return 0;
 		case 'h': usage(stdout); return 0;

@@ -8,6 +8,8 @@
 #ifndef LKSYNC_TORTURE_H
 #define LKSYNC_TORTURE_H
 
+#define TORTURE_MAX_CHANNELS	256	/* ping-pong threads */
+
 /* What must hold while the lock is held (checked after every acquisition). */
 #define TORTURE_CTX_PREEMPT	0x1u	/* in_atomic(): preemption disabled */
 #define TORTURE_CTX_IRQ		0x2u	/* irqs_disabled() */
@@ -17,6 +19,8 @@
 #define TORTURE_SEQREAD		0x1u	/* readers do not exclude writers; they retry */
 #define TORTURE_EXPLICIT	0x2u	/* not part of --types all (broken lock, peers) */
 #define TORTURE_SLEEPS		0x4u	/* holders may sleep (mutex, semaphore, ...) */
+#define TORTURE_COUNTING	0x8u	/* up to max_inside writers at once (semaphore) */
+#define TORTURE_PINGPONG	0x10u	/* a wake-up primitive: pairs of threads take turns */
 
 struct torture_ops {
 	const char *name;
@@ -31,6 +35,25 @@ struct torture_ops {
 	 */
 	unsigned long (*readlock)(unsigned long *flags);
 	int (*readunlock)(unsigned long cookie, unsigned long *flags);
+	/*
+	 * Interruptible acquisitions, used half the time under --signals:
+	 * 0 when acquired, else the error the kernel returns (intr_err) for
+	 * a sleep ended by a signal, without the lock. NULL when none.
+	 */
+	int (*writelock_intr)(unsigned long *flags);
+	int (*readlock_intr)(unsigned long *flags);
+	int intr_err;				/* -EINTR or -ERESTARTSYS */
+	/* After the run, with every thread gone: NULL if the lock is whole. */
+	const char *(*idle)(void);
+	unsigned int max_inside;		/* TORTURE_COUNTING: the count */
+	/*
+	 * TORTURE_PINGPONG: channel i belongs to thread i. pp_wait() sleeps
+	 * until the channel is signalled and consumes the signal (interruptibly
+	 * if @intr: then 0 or intr_err); pp_signal() signals it.
+	 */
+	void (*pp_init)(int nr_channels);
+	int (*pp_wait)(int ch, int intr);
+	void (*pp_signal)(int ch);
 	unsigned int write_ctx;			/* TORTURE_CTX_* while write-held */
 	unsigned int read_ctx;			/* TORTURE_CTX_* while read-held */
 	unsigned int flags;			/* TORTURE_* */
