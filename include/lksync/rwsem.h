@@ -29,6 +29,7 @@
  * @count: writer-locked, waiters and hand-off bits, reader count above
  * @owner: the writer's task, or the last reader's with RWSEM_READER_OWNED
  * @osq: the one writer allowed to spin on the owner
+ * @reader_head: hint, written under @wait_lock: a reader heads the queue
  * @wait_lock: protects @wait_list
  * @wait_list: FIFO of waiters sleeping on their own stacks
  */
@@ -36,6 +37,7 @@ struct rw_semaphore {
 	atomic_long_t count;
 	atomic_long_t owner;
 	atomic_t osq;
+	int reader_head;
 	raw_spinlock_t wait_lock;
 	struct list_head wait_list;
 };
@@ -65,6 +67,7 @@ struct rw_semaphore {
 	{ .count = ATOMIC_LONG_INIT(RWSEM_UNLOCKED_VALUE),			\
 	  .owner = ATOMIC_LONG_INIT(0),						\
 	  .osq = ATOMIC_INIT(0),						\
+	  .reader_head = 0,							\
 	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(name.wait_lock),		\
 	  .wait_list = LIST_HEAD_INIT((name).wait_list) }
 

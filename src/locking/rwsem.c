@@ -139,16 +139,30 @@ static void rwsem_set_nonspinnable(struct rw_semaphore *sem)
 	} while (!atomic_long_try_cmpxchg(&sem->owner, &owner, owner | RWSEM_NONSPINNABLE));
 }
 
+/*
+ * After any change to wait_list: publish whether a reader heads it, so that
+ * a reader stealing the lock takes wait_lock to bring queued readers along
+ * only when there are some to bring. A stale hint costs a useless lock
+ * round trip or a later wake-up (by the last release), never a lost one.
+ */
+static void rwsem_update_head(struct rw_semaphore *sem)
+{
+	WRITE_ONCE(sem->reader_head, !list_empty(&sem->wait_list) &&
+		   rwsem_first_waiter(sem)->type == RWSEM_WAITING_FOR_READ);
+}
+
 /* Queue @waiter at the tail; the caller sets FLAG_WAITERS. */
 static void rwsem_add_waiter(struct rw_semaphore *sem, struct rwsem_waiter *waiter)
 {
 	list_add_tail(&waiter->list, &sem->wait_list);
+	rwsem_update_head(sem);
 }
 
 /* Dequeue @waiter. Return: true if others still wait (else the flags are cleared). */
 static bool rwsem_del_waiter(struct rw_semaphore *sem, struct rwsem_waiter *waiter)
 {
 	list_del(&waiter->list);
+	rwsem_update_head(sem);
 	if (likely(!list_empty(&sem->wait_list)))
 		return true;
 	atomic_long_andnot(RWSEM_FLAG_HANDOFF | RWSEM_FLAG_WAITERS | RWSEM_FLAG_WAKING,
@@ -210,6 +224,7 @@ static void rwsem_mark_wake(struct rw_semaphore *sem, enum rwsem_wake_type wake_
 		if (unlikely(woken >= MAX_READERS_WAKEUP))
 			break;
 	}
+	rwsem_update_head(sem);
 
 	adjustment = woken * RWSEM_READER_BIAS - adjustment;
 	oldcount = atomic_long_read(&sem->count);
@@ -294,7 +309,7 @@ int lksync_rwsem_down_read_slowpath(struct rw_semaphore *sem, long count, unsign
 	if (!(count & (RWSEM_WRITER_LOCKED | RWSEM_FLAG_HANDOFF))) {
 		rwsem_set_reader_owned_by(sem, current);
 		/* The first reader in brings the queued readers along. */
-		if (rcnt == 1 && (count & RWSEM_FLAG_WAITERS)) {
+		if (rcnt == 1 && (count & RWSEM_FLAG_WAITERS) && READ_ONCE(sem->reader_head)) {
 			raw_spin_lock_irq(&sem->wait_lock);
 			if (!list_empty(&sem->wait_list))
 				rwsem_mark_wake(sem, RWSEM_WAKE_READ_OWNED, &wake_q);
@@ -465,6 +480,7 @@ static bool rwsem_try_write_lock(struct rw_semaphore *sem, struct rwsem_waiter *
 		return false;
 	}
 	list_del(&waiter->list);
+	rwsem_update_head(sem);
 	rwsem_set_owner(sem);
 	return true;
 }
