@@ -115,6 +115,15 @@ static int count_done(struct waiter *w, int n)
 	return c;
 }
 
+/* Wait (at most 5 s: the machine is noisy) until @expect of @n are done, then a little more. */
+static int settle(struct waiter *w, int n, int expect)
+{
+	for (int i = 0; i < 5000 && count_done(w, n) < expect; i++)
+		usleep(1000);
+	usleep(30000);
+	return count_done(w, n);
+}
+
 TEST(initializers)
 {
 	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(local);
@@ -249,13 +258,13 @@ TEST(exclusive_counts)
 	cond_set(1);
 	r = wake_up(&wq);
 	CHECK_EQ(r, 1);
-	usleep(100000);
+	(void)settle(w, 7, 4);
 	CHECK_EQ(count_done(w, 3), 3);
 	CHECK_EQ(count_done(w + 3, 4), 1);
 	CHECK_EQ(queued(&wq), 3);
 	r = wake_up_nr(&wq, 2);
 	CHECK_EQ(r, 2);
-	usleep(100000);
+	(void)settle(w, 7, 6);
 	CHECK_EQ(count_done(w + 3, 4), 3);
 	r = wake_up_all(&wq);
 	CHECK_EQ(r, 1);
@@ -282,7 +291,7 @@ TEST(interruptible_wakes_only_interruptible)
 	wait_queued(&wq, 6);
 	cond_set(1);
 	wake_up_interruptible(&wq);
-	usleep(100000);
+	(void)settle(w, 6, 3);
 	CHECK_EQ(count_done(w, 3), 0);
 	CHECK_EQ(count_done(w + 3, 3), 3);
 	CHECK_EQ(wake_up_interruptible_all(&wq), 0);
@@ -311,13 +320,13 @@ TEST(signals)
 	wait_queued(&wq, 5);
 	for (int i = 0; i < 5; i++)
 		send_sig(SIGUSR1, w[i].task, 0);
-	usleep(100000);
+	(void)settle(w, 5, 2);
 	CHECK(waiter_done(&w[0]) && waiter_done(&w[1]));
 	CHECK(!waiter_done(&w[2]) && !waiter_done(&w[3]) && !waiter_done(&w[4]));
 	CHECK_EQ(queued(&wq), 3);
 	for (int i = 2; i < 5; i++)
 		send_sig(SIGKILL, w[i].task, 0);
-	usleep(100000);
+	(void)settle(w, 5, 4);
 	CHECK(waiter_done(&w[2]) && waiter_done(&w[3]));
 	CHECK(!waiter_done(&w[4]));	/* uninterruptible: not even SIGKILL */
 	cond_set(1);
