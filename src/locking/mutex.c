@@ -179,7 +179,14 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 	bool first;
 	int ret = 0;
 
-	if (mutex_spin(lock, MUTEX_SPIN_LOOKS, false))
+	/*
+	 * Spin only if nobody is queued: with waiters, a newcomer that took
+	 * the lock would be served before them, and one that keeps running
+	 * would keep taking it. The owner itself keeps its fast path until
+	 * the first waiter is owed the lock.
+	 */
+	if (list_empty(&lock->wait_list) &&
+	    mutex_spin(lock, MUTEX_SPIN_LOOKS, false))
 		return 0;
 
 	raw_spin_lock(&lock->wait_lock);
