@@ -405,8 +405,8 @@ LKSYNC_API void lksync_wake_up_locked_key(struct wait_queue_head *wq_head, unsig
 #define io_wait_event(wq_head, condition)	wait_event(wq_head, condition)
 
 /*
- * __wait_event_state_common - a ___wait_event() in @state, exclusive or not,
- * with schedule(): 0, or -ERESTARTSYS if a signal ended it.
+ * __wait_event_state - a ___wait_event() in @state, exclusive or not, with
+ * schedule(): 0, or -ERESTARTSYS if a signal ended it.
  */
 #define __wait_event_state(wq_head, condition, state, exclusive)		\
 	___wait_event(wq_head, condition, state, exclusive, 0, schedule())

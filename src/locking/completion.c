@@ -20,6 +20,9 @@
  * touches neither x nor the waiter's entry after the unlock, so x may be
  * freed as soon as its waiters return. A waiter that sees CHOSEN has its
  * completion: a signal or a timeout at the same moment cannot take it away.
+ * Such a waiter may return before the wake-up lands, which then finds it
+ * running or ends a later sleep early: a spurious wake-up, which every wait
+ * loop tolerates (as with the kernel's wake_q).
  *
  * Nothing here allocates or calls into libc: complete() is async-signal-safe
  * (put_task_struct() frees only if the woken thread has exited meanwhile).
