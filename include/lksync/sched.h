@@ -18,7 +18,6 @@
 
 struct task_struct {
 	unsigned int __state;		/* TASK_RUNNING, ...: also the sleep futex word */
-	unsigned int sleeping;		/* parked in the futex: a waker must wake it */
 	pid_t pid;			/* kernel thread id (gettid()) */
 	pid_t tgid;			/* process id */
 	char comm[TASK_COMM_LEN];	/* thread name at creation */
@@ -29,7 +28,7 @@ struct task_struct {
 	unsigned long long sigignored;	/* bit (sig - 1): disallow_signal() */
 	struct lksync_tls *tls;		/* the owner thread's hot state */
 	struct kthread *kthread;	/* kthread_create() bookkeeping, or NULL */
-	void *sched_private;		/* reserved */
+	void *sched_private;		/* free-list link while no thread owns it */
 };
 
 #define PF_EXITING	0x00000004	/* the thread is exiting */

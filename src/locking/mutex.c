@@ -30,10 +30,11 @@
  *
  * Spinning: before queueing a task looks at the word for a bounded time and
  * takes the lock if it becomes free, as the kernel's optimistic spinning;
- * a woken first waiter does the same. The kernel also stops when the owner
- * is off its CPU. Here that would mean reading the owner's task_struct,
- * which may be freed the moment its thread exits (the kernel reads it under
- * RCU), so the spin is only bounded in time; see docs/mutex.md.
+ * a woken first waiter does the same. Like the kernel, which stops when the
+ * owner is off its CPU, the spin stops when the owner has parked in
+ * schedule() (task structs are type-stable, so reading a stale owner's state
+ * is safe, as the kernel's read under RCU); as the OS may preempt a running
+ * owner unseen, it is also bounded; see docs/mutex.md.
  *
  * The unlock slow path takes wait_lock before its releasing cmpxchg and
  * touches nothing of the mutex after dropping it: a new owner's unlock
@@ -135,6 +136,8 @@ static bool mutex_spin(struct mutex *lock, unsigned int looks, bool first)
 				return true;
 		} else if (!first && (owner & (MUTEX_FLAG_HANDOFF | MUTEX_FLAG_PICKUP))) {
 			return false;
+		} else if (task != curr && lksync_task_parked((struct task_struct *)task)) {
+			return false;	/* the owner sleeps: the kernel's !owner_on_cpu() */
 		}
 		for (unsigned int j = 0; j < backoff; j++)
 			cpu_relax();

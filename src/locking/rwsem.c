@@ -58,8 +58,9 @@
 
 /*
  * How long a writer spins for the lock before it queues. The kernel spins as
- * long as a writer owner is on a CPU; userspace cannot see that, and a task
- * freed without RCU cannot be looked at, so the spin is bounded by time.
+ * long as a writer owner is on a CPU; here, until the owner has parked in
+ * schedule() (task structs are type-stable, so a stale owner pointer is safe
+ * to look at), and because the OS may preempt a running owner, at most this long.
  * On a reader owner, the kernel's bound: 10 us plus 0.5 us per reader.
  */
 #ifndef RWSEM_WSPIN_NS
@@ -414,6 +415,10 @@ static bool rwsem_optimistic_spin(struct rw_semaphore *sem)
 		}
 		owner = atomic_long_read(&sem->owner);
 		if (owner & RWSEM_NONSPINNABLE)
+			break;
+		/* A writer owner asleep will not release soon: the kernel's !owner_on_cpu(). */
+		if (!(owner & RWSEM_READER_OWNED) && (owner & ~RWSEM_OWNER_FLAGS_MASK) &&
+		    lksync_task_parked((struct task_struct *)(owner & ~RWSEM_OWNER_FLAGS_MASK)))
 			break;
 		if ((owner & RWSEM_READER_OWNED) && !reader_phase) {
 			long rcnt = (long)((unsigned long)atomic_long_read(&sem->count) >>

@@ -13,6 +13,17 @@
  */
 #define LKSYNC_TASK_PARKED	0x80000000u
 
+/*
+ * lksync_task_parked - is @t asleep in the futex? The userspace analogue of
+ * "the owner is not on a CPU" that ends optimistic spinning. @t may be a
+ * stale pointer: task structs are type-stable (src/sched/task.c), so this
+ * reads some task's state, never freed memory.
+ */
+static inline int lksync_task_parked(const struct task_struct *t)
+{
+	return !!(__atomic_load_n(&t->__state, __ATOMIC_RELAXED) & LKSYNC_TASK_PARKED);
+}
+
 /* Monotonic clock in nanoseconds. */
 long long lksync_now_ns(void);
 

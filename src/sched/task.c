@@ -6,6 +6,15 @@
  * pthread key destructor drops the thread's own reference when it exits; the
  * task is freed when the last reference goes.
  *
+ * Task structs are type-stable, as the kernel's SLAB_TYPESAFE_BY_RCU caches:
+ * the last put_task_struct() pushes the task onto a free list (one
+ * compare-and-exchange: async-signal-safe, since complete() or up() in an
+ * interrupt handler may drop the last reference) and a new thread reuses it;
+ * the memory never goes back to malloc. A stale pointer thus still reads a
+ * task: a waker's late wake-up is at worst a spurious one, which every wait
+ * loop tolerates, and optimistic spinning may look at whether a possibly
+ * departed lock owner is parked (the kernel does that under RCU).
+ *
  * Code that runs after that destructor on the same thread (another key's
  * destructor in the same or a later round) still gets a task: a stand-in
  * kept in the thread's own TLS, marked PF_EXITING, never freed and never
@@ -28,6 +37,48 @@ static pthread_once_t task_key_once = PTHREAD_ONCE_INIT;
 static __thread struct task_struct exit_task LKSYNC_TLS_MODEL;
 static __thread int task_torn_down LKSYNC_TLS_MODEL;
 #define TASK_USAGE_PINNED	(1u << 30)	/* never reaches zero */
+
+/* Free tasks: pushed lock-free, popped by one thread at a time (no ABA). */
+static struct task_struct *free_tasks;
+static pthread_mutex_t free_pop_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct task_struct *task_alloc(void)
+{
+	struct task_struct *t, *next;
+
+	pthread_mutex_lock(&free_pop_lock);
+	/* Acquire: the previous owner's last writes happen before our reuse. */
+	t = __atomic_load_n(&free_tasks, __ATOMIC_ACQUIRE);
+	do {
+		if (!t)
+			break;
+		next = t->sched_private;
+	} while (!__atomic_compare_exchange_n(&free_tasks, &t, next, 0,
+					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
+	pthread_mutex_unlock(&free_pop_lock);
+	if (!t)
+		return calloc(1, sizeof(*t));
+	/* Stale wakers may still compare-and-exchange __state: reset it atomically. */
+	__atomic_store_n(&t->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+	t->usage = 0;
+	t->flags = 0;
+	t->sigpending = 0;
+	t->sigignored = 0;
+	t->kthread = NULL;
+	t->sched_private = NULL;
+	return t;
+}
+
+static void task_free(struct task_struct *t)
+{
+	struct task_struct *head = __atomic_load_n(&free_tasks, __ATOMIC_RELAXED);
+
+	do {
+		t->sched_private = head;
+		/* Release: our uses of the task happen before its reuse. */
+	} while (!__atomic_compare_exchange_n(&free_tasks, &head, t, 0,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+}
 
 static void task_init(struct task_struct *t)
 {
@@ -68,7 +119,7 @@ struct task_struct *lksync_current_slow(void)
 		lksync_tls.task = t;
 		return t;
 	}
-	t = calloc(1, sizeof(*t));
+	t = task_alloc();
 	if (!t)
 		abort();	/* as the kernel: no task, no progress */
 	task_init(t);
@@ -88,7 +139,7 @@ struct task_struct *lksync_get_task_struct(struct task_struct *t)
 
 void lksync_put_task_struct(struct task_struct *t)
 {
-	/* Release on drop, acquire on the last one: all uses happen before free. */
+	/* Release on drop, acquire on the last one: all uses happen before reuse. */
 	if (__atomic_sub_fetch(&t->usage, 1, __ATOMIC_ACQ_REL) == 0)
-		free(t);
+		task_free(t);
 }
