@@ -84,6 +84,20 @@ static inline void list_del_init(struct list_head *entry)
 	INIT_LIST_HEAD(entry);
 }
 
+/*
+ * list_del_init_careful - list_del_init() whose last store, with release
+ * order, is the one list_empty_careful() tests: a lockless observer that
+ * sees the entry empty also sees everything done before the removal, and
+ * the remover never touches the entry again, so its owner may free it.
+ */
+static inline void list_del_init_careful(struct list_head *entry)
+{
+	__list_del_entry(entry);
+	WRITE_ONCE(entry->prev, entry);
+	/* Release: pairs with the acquire in list_empty_careful(). */
+	__atomic_store_n(&entry->next, entry, __ATOMIC_RELEASE);
+}
+
 /* list_replace - put @new where @old is; @old is left dangling. Context: any. */
 static inline void list_replace(struct list_head *old, struct list_head *new)
 {

@@ -17,15 +17,6 @@
  */
 #include <lksync/wait.h>
 
-/* Unqueue @entry; the release store of next is the last touch (see the states above). */
-static inline void list_del_init_careful(struct list_head *entry)
-{
-	__list_del_entry(entry);
-	WRITE_ONCE(entry->prev, entry);
-	/* Release: pairs with the acquire in finish_wait()'s list_empty_careful(). */
-	__atomic_store_n(&entry->next, entry, __ATOMIC_RELEASE);
-}
-
 void lksync_add_wait_queue(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry)
 {
 	unsigned long flags;
