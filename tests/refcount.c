@@ -223,6 +223,22 @@ TEST(dec_and_lock)
 	CHECK_EQ(preempt_count(), 0);
 }
 
+static DEFINE_MUTEX(dal_mutex);
+
+TEST(dec_and_mutex_lock)
+{
+	refcount_t r = REFCOUNT_INIT(2);
+
+	CHECK(!refcount_dec_and_mutex_lock(&r, &dal_mutex));	/* 2 -> 1: no lock */
+	CHECK_EQ(refcount_read(&r), 1);
+	CHECK(!mutex_is_locked(&dal_mutex));
+	CHECK(refcount_dec_and_mutex_lock(&r, &dal_mutex));	/* 1 -> 0: locked */
+	CHECK_EQ(refcount_read(&r), 0);
+	CHECK(mutex_is_locked(&dal_mutex));
+	mutex_unlock(&dal_mutex);
+	CHECK(!mutex_is_locked(&dal_mutex));
+}
+
 #ifndef LKSYNC_UP
 static refcount_t dal_ref;
 static int dal_winners, dal_holder_saw_zero;
@@ -262,6 +278,7 @@ int main(void)
 	RUN(dec_not_one_edges);
 	RUN(contended_get_put);
 	RUN(dec_and_lock);
+	RUN(dec_and_mutex_lock);
 #ifndef LKSYNC_UP
 	RUN(dec_and_lock_one_winner);
 #endif

@@ -387,10 +387,39 @@ TEST(begin_waits_for_writer)
 	test_threads(2, odd_waiter, NULL);
 }
 
+#include <lksync/mutex.h>
+
+static DEFINE_MUTEX(scm_lock);
+static seqcount_mutex_t static_scm = SEQCNT_MUTEX_ZERO(static_scm, &scm_lock);
+
+/* seqcount_mutex_t: writers hold a mutex; the write section disables preemption. */
+TEST(seqcount_mutex)
+{
+	seqcount_mutex_t scm;
+	unsigned int seq;
+
+	seqcount_mutex_init(&scm, &scm_lock);
+	CHECK_EQ(raw_read_seqcount(&static_scm), 0);
+	seq = read_seqcount_begin(&scm);
+	mutex_lock(&scm_lock);
+	CHECK_EQ(preempt_count(), 0);
+	write_seqcount_begin(&scm);
+	CHECK_EQ(preempt_count(), 1);
+	CHECK(read_seqcount_retry(&scm, seq));
+	write_seqcount_end(&scm);
+	CHECK_EQ(preempt_count(), 0);
+	mutex_unlock(&scm_lock);
+	CHECK(read_seqcount_retry(&scm, seq));
+	seq = read_seqcount_begin(&scm);
+	CHECK(!read_seqcount_retry(&scm, seq));
+	CHECK_EQ(seq, 2);
+}
+
 int main(void)
 {
 	test_watchdog(100);
 	RUN(initializers);
+	RUN(seqcount_mutex);
 	RUN(seqcount_retry_semantics);
 	RUN(seqlock_retry_semantics);
 	RUN(locked_forms_restore_state);

@@ -21,7 +21,7 @@
  * true, so the freeing path sees every earlier access of every owner.
  *
  * refcount_dec_and_lock() and refcount_dec_and_lock_irqsave() take a
- * spinlock_t (same layer); refcount_dec_and_mutex_lock() comes with mutexes.
+ * spinlock_t, refcount_dec_and_mutex_lock() a struct mutex (same layer).
  */
 #ifndef LKSYNC_REFCOUNT_H
 #define LKSYNC_REFCOUNT_H
@@ -30,6 +30,7 @@
 #include <lksync/atomic.h>
 #include <lksync/bug.h>
 #include <lksync/spinlock.h>
+#include <lksync/mutex.h>
 
 /* refcount_t - a saturating reference counter. */
 typedef struct refcount_struct {
@@ -311,6 +312,25 @@ static inline __must_check bool refcount_dec_and_lock_irqsave(refcount_t *r, spi
 	spin_lock_irqsave(lock, *flags);
 	if (!refcount_dec_and_test(r)) {
 		spin_unlock_irqrestore(lock, *flags);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * refcount_dec_and_mutex_lock - decrement @r; if it hits 0, return with @lock held
+ * @r: the refcount
+ * @lock: the mutex that protects lookups of the object
+ * Context: task context; may sleep.
+ * Return: true, with @lock held, if the count dropped to 0; false otherwise.
+ */
+static inline __must_check bool refcount_dec_and_mutex_lock(refcount_t *r, struct mutex *lock)
+{
+	if (refcount_dec_not_one(r))
+		return false;
+	mutex_lock(lock);
+	if (!refcount_dec_and_test(r)) {
+		mutex_unlock(lock);
 		return false;
 	}
 	return true;

@@ -33,6 +33,7 @@
 #define SEQCNT_SPINLOCK_ZERO(name, lock)	{ .seqcount = SEQCNT_ZERO(name.seqcount) }
 #define SEQCNT_RAW_SPINLOCK_ZERO(name, lock)	{ .seqcount = SEQCNT_ZERO(name.seqcount) }
 #define SEQCNT_RWLOCK_ZERO(name, lock)		{ .seqcount = SEQCNT_ZERO(name.seqcount) }
+#define SEQCNT_MUTEX_ZERO(name, lock)		{ .seqcount = SEQCNT_ZERO(name.seqcount) }
 
 /* The seqcount_t inside any seqcount type (the kernel's seqprop_ptr()). */
 static __always_inline seqcount_t *__seqprop_seqcount(const seqcount_t *s)
@@ -48,6 +49,7 @@ __seqprop_##lockname(const seqcount_##lockname##_t *s)			\
 __SEQPROP_LOCKNAME(spinlock)
 __SEQPROP_LOCKNAME(raw_spinlock)
 __SEQPROP_LOCKNAME(rwlock)
+__SEQPROP_LOCKNAME(mutex)
 
 #define __seqprop_ptr(s) _Generic((s),						\
 	seqcount_t *:				__seqprop_seqcount,		\
@@ -57,7 +59,15 @@ __SEQPROP_LOCKNAME(rwlock)
 	seqcount_raw_spinlock_t *:		__seqprop_raw_spinlock,		\
 	const seqcount_raw_spinlock_t *:	__seqprop_raw_spinlock,		\
 	seqcount_rwlock_t *:			__seqprop_rwlock,		\
-	const seqcount_rwlock_t *:		__seqprop_rwlock)(s)
+	const seqcount_rwlock_t *:		__seqprop_rwlock,		\
+	seqcount_mutex_t *:			__seqprop_mutex,		\
+	const seqcount_mutex_t *:		__seqprop_mutex)(s)
+
+/* Writers of this form may be preempted: write_seqcount_begin() disables preemption. */
+#define __seqprop_preemptible(s) _Generic((s),					\
+	seqcount_mutex_t *:			1,				\
+	const seqcount_mutex_t *:		1,				\
+	default:				0)
 
 /**
  * seqcount_init - runtime initializer for a seqcount_t (or any seqcount form)
@@ -68,6 +78,7 @@ __SEQPROP_LOCKNAME(rwlock)
 #define seqcount_spinlock_init(s, lock)		do { (void)(lock); seqcount_init(s); } while (0)
 #define seqcount_raw_spinlock_init(s, lock)	do { (void)(lock); seqcount_init(s); } while (0)
 #define seqcount_rwlock_init(s, lock)		do { (void)(lock); seqcount_init(s); } while (0)
+#define seqcount_mutex_init(s, lock)		do { (void)(lock); seqcount_init(s); } while (0)
 
 /* Out of line: wait for a write in progress to end (spin, then yield). */
 LKSYNC_API unsigned lksync_read_seqcount_wait(const seqcount_t *s);
@@ -207,11 +218,19 @@ static __always_inline void __lksync_write_seqcount_end(seqcount_t *s)
  * write_seqcount_begin - begin a write section (lockdep-checked in the kernel)
  * Context: the writers' lock held or otherwise serialized, preemption disabled.
  */
-#define write_seqcount_begin(s)		raw_write_seqcount_begin(s)
+#define write_seqcount_begin(s) do {						\
+	if (__seqprop_preemptible(s))						\
+		preempt_disable();						\
+	raw_write_seqcount_begin(s);						\
+} while (0)
 /* write_seqcount_begin_nested - write_seqcount_begin() with a lockdep subclass. */
-#define write_seqcount_begin_nested(s, subclass) raw_write_seqcount_begin(s)
+#define write_seqcount_begin_nested(s, subclass) write_seqcount_begin(s)
 /* write_seqcount_end - end a write section. Context: as write_seqcount_begin(). */
-#define write_seqcount_end(s)		raw_write_seqcount_end(s)
+#define write_seqcount_end(s) do {						\
+	raw_write_seqcount_end(s);						\
+	if (__seqprop_preemptible(s))						\
+		preempt_enable();						\
+} while (0)
 
 static __always_inline void __lksync_write_seqcount_barrier(seqcount_t *s)
 {

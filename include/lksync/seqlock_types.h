@@ -25,5 +25,7 @@ typedef struct seqcount {
 typedef struct seqcount_spinlock { seqcount_t seqcount; } seqcount_spinlock_t;
 typedef struct seqcount_raw_spinlock { seqcount_t seqcount; } seqcount_raw_spinlock_t;
 typedef struct seqcount_rwlock { seqcount_t seqcount; } seqcount_rwlock_t;
+/* Writers hold a struct mutex: write_seqcount_begin() disables preemption itself. */
+typedef struct seqcount_mutex { seqcount_t seqcount; } seqcount_mutex_t;
 
 #endif /* LKSYNC_SEQLOCK_TYPES_H */
