@@ -4,16 +4,18 @@
  * semaphore, down() and its interruptible, killable, trylock and timeout
  * forms, up(). Includes the sched layer and spinlock.h.
  *
- * @count holds the free units and a WAITERS bit (see src/locking/semaphore.c
- * for the state table):
+ * @count holds the free units and the WAITERS and HANDOFF bits (state table
+ * in src/locking/semaphore.c):
  *
- *   n              n units free, nobody queued: down() and up() are one
- *                  compare-and-exchange, inline
+ *   n              n units free, nobody queued: down() is one
+ *                  compare-and-exchange, up() one atomic add, inline
  *   n | WAITERS    tasks sleep on @wait_list: down() may still take a free
- *                  unit inline; up() goes out of line to wake the queue head
+ *                  unit inline; up() adds its unit, then goes out of line
+ *                  to wake the queue head
  *
  * Sleeping waiters are served in FIFO order; a head that has waited too long
- * has the next up() hand its unit straight to it.
+ * sets HANDOFF, which reserves the free units for it: the next up() hands
+ * its unit straight to the head.
  */
 #ifndef LKSYNC_SEMAPHORE_H
 #define LKSYNC_SEMAPHORE_H
@@ -27,15 +29,17 @@
 
 /* Please don't access any members of this structure directly. */
 struct semaphore {
-	raw_spinlock_t		lock;		/* guards wait_list and the WAITERS bit */
-	unsigned int		count;		/* free units | LKSYNC_SEM_WAITERS */
-	struct list_head	wait_list;	/* struct lksync_sem_waiter, FIFO */
+	raw_spinlock_t		lock;		/* guards wait_list, WAITERS, HANDOFF */
+	unsigned int		count;		/* free units | LKSYNC_SEM_* flags */
+	struct list_head	wait_list;	/* sleeping tasks, FIFO */
 };
 
 /* Set in @count while @wait_list is not empty; changed only under @lock. */
 #define LKSYNC_SEM_WAITERS	0x80000000u
-/* The most units a semaphore may hold. */
-#define LKSYNC_SEM_MAX		0x7fffffffu
+/* Set in @count while the free units are reserved for the queue head (hand-off). */
+#define LKSYNC_SEM_HANDOFF	0x40000000u
+/* The free units in @count, and the most a semaphore may hold. */
+#define LKSYNC_SEM_MAX		0x3fffffffu
 
 /* __SEMAPHORE_INITIALIZER - a semaphore named @name with @n free units. */
 #define __SEMAPHORE_INITIALIZER(name, n)					\
@@ -76,16 +80,19 @@ static inline void sema_init(struct semaphore *sem, int val)
 /* Out of line: spin briefly, then queue and sleep in @state for @timeout jiffies. */
 LKSYNC_API int lksync_down_slowpath(struct semaphore *sem, unsigned int state,
 				    long timeout);
-/* Out of line: wake the queue head, or hand it the unit. */
+/* Out of line, after up() added a unit with waiters queued: wake the head, or hand it the unit. */
 LKSYNC_API void lksync_up_slowpath(struct semaphore *sem);
 
-/* Take a free unit if there is one, without waiting. Return: true if taken. */
+/* Take a free unit if there is one and it is not reserved. Return: true if taken. */
 static __always_inline bool __lksync_sem_trydown(struct semaphore *sem)
 {
 	unsigned int c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
 
-	/* A unit taken: acquire pairs with the release of the up() that freed it. */
-	while (c & ~LKSYNC_SEM_WAITERS) {
+	/*
+	 * 0 < units < HANDOFF: some free and none reserved. Acquire pairs
+	 * with the release of the up() that freed the unit.
+	 */
+	while ((c & ~LKSYNC_SEM_WAITERS) - 1 < LKSYNC_SEM_HANDOFF - 1) {
 		if (__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
 						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			return true;
@@ -167,15 +174,14 @@ static inline int __must_check down_timeout(struct semaphore *sem, long timeout)
  */
 static inline void up(struct semaphore *sem)
 {
-	unsigned int c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
-
-	/* Release: what we did before up() is seen by the down() that takes the unit. */
-	while (likely(!(c & LKSYNC_SEM_WAITERS))) {
-		if (__atomic_compare_exchange_n(&sem->count, &c, c + 1, 0,
-						__ATOMIC_RELEASE, __ATOMIC_RELAXED))
-			return;
-	}
-	lksync_up_slowpath(sem);
+	/*
+	 * Release: what we did before up() is seen by the down() that takes
+	 * the unit. The unit goes into the count even with waiters queued;
+	 * the slow path then wakes the head for it, or hands it over.
+	 */
+	if (unlikely(__atomic_fetch_add(&sem->count, 1, __ATOMIC_RELEASE) &
+		     LKSYNC_SEM_WAITERS))
+		lksync_up_slowpath(sem);
 }
 
 #endif /* LKSYNC_SEMAPHORE_H */

@@ -3,32 +3,36 @@
  * Layer: locking. The semaphore's slow paths; the fast paths are inline in
  * <lksync/semaphore.h>.
  *
- * sem->count (n = free units, W = LKSYNC_SEM_WAITERS):
+ * sem->count (n = free units, W = LKSYNC_SEM_WAITERS, H = LKSYNC_SEM_HANDOFF):
  *
- *   n       wait_list empty. down: n -> n-1 if n > 0; up: n -> n+1.
- *           Both one compare-and-exchange, no lock.
- *   n | W   tasks sleep on wait_list. down may still take a free unit
- *           (n -> n-1) without the lock; up always takes the lock, then
- *           either adds its unit and wakes the head, or hands its unit
- *           straight to a head that has waited too long (n unchanged).
+ *   n          wait_list empty. down: n -> n-1 if n > 0 (compare-and-
+ *              exchange); up: n -> n+1 (atomic add). No lock.
+ *   n | W      tasks sleep on wait_list. down may still take a free unit
+ *              without the lock; up adds its unit, sees W and takes the
+ *              lock to wake the head for it.
+ *   n | W | H  the head waited too long: the free units are reserved for
+ *              it. down fails its fast path and queues; up adds its unit,
+ *              then takes one back under the lock and hands it to the head.
  *
- * W is set and cleared only under sem->lock. A task queues by turning n == 0
- * into W with the same compare-and-exchange that would have taken a unit, so
- * every up() after that sees W and comes to the lock. Under sem->lock:
- *  - W is set iff wait_list is not empty;
+ * W and H are set and cleared only under sem->lock; H only with W. A task
+ * queues by turning n == 0 into W with the compare-and-exchange that would
+ * have taken a unit had there been one, so every up() after that sees W
+ * and comes to the lock. Under sem->lock:
+ *  - W is set iff wait_list is not empty; H is set iff the head's
+ *    waiter->handoff is;
  *  - if n > 0 and W is set, the head has been woken (waiter->woken) and will
  *    look at the count again: whoever frees a unit or changes the head
- *    (up(), a head that leaves with or without a unit) wakes the new head.
+ *    (up(), a head leaving with or without a unit) wakes the new head.
  *
  * Why not hand every unit to the head, as the kernel does? With more tasks
  * than CPUs a semaphore that is never free while tasks sleep convoys: every
- * down() must queue behind a sleeper and every unit waits for a wake-up,
- * so throughput falls to one unit per context switch. Here running tasks may
+ * down() queues behind a sleeper and every unit waits for a wake-up, so
+ * throughput falls to one unit per context switch. Here running tasks may
  * take free units while the woken head gets to the CPU, and the head's turn
- * is bounded: once it has waited SEM_HANDOFF_NS and lost a unit, the next
- * up() gives the unit to it alone. Sleepers are still served in FIFO order,
- * only the head is ever woken, and a unit never exists twice: it is either
- * in n or granted to exactly one waiter.
+ * is bounded: once it has waited SEM_HANDOFF_NS and lost a unit, it sets H
+ * and the next unit is handed to it alone, as the kernel's does. Sleepers are
+ * served in FIFO order, only the head is ever woken, and a unit is in n or
+ * handed to exactly one task, never both.
  */
 #include <lksync/semaphore.h>
 #include <lksync/processor.h>
@@ -58,7 +62,21 @@ static inline struct sem_waiter *sem_head(struct semaphore *sem)
 
 static inline unsigned int sem_units(struct semaphore *sem)
 {
-	return __atomic_load_n(&sem->count, __ATOMIC_RELAXED) & ~LKSYNC_SEM_WAITERS;
+	return __atomic_load_n(&sem->count, __ATOMIC_RELAXED) & LKSYNC_SEM_MAX;
+}
+
+/* Under sem->lock: take a free unit, reserved or not. Return: true if taken. */
+static bool sem_take(struct semaphore *sem)
+{
+	unsigned int c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+
+	/* Acquire: as in __lksync_sem_trydown(). */
+	while (c & LKSYNC_SEM_MAX) {
+		if (__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -83,18 +101,24 @@ static struct task_struct *sem_dequeue(struct semaphore *sem, struct sem_waiter 
 	bool was_head = sem_head(sem) == w;
 
 	list_del(&w->list);
+	/*
+	 * Relaxed: W and H are read by lock holders under the lock; the fast
+	 * paths need no order with them (a unit found free is taken with
+	 * acquire, a unit added is published with release).
+	 */
 	if (list_empty(&sem->wait_list)) {
-		/*
-		 * Relaxed: W is read under the lock by lock holders, and an up()
-		 * that sees it clear adds its unit with its own release.
-		 */
-		__atomic_fetch_and(&sem->count, ~LKSYNC_SEM_WAITERS, __ATOMIC_RELAXED);
+		__atomic_fetch_and(&sem->count, ~(LKSYNC_SEM_WAITERS | LKSYNC_SEM_HANDOFF),
+				   __ATOMIC_RELAXED);
 		return NULL;
 	}
-	return was_head ? sem_wake_head(sem) : NULL;
+	if (!was_head)
+		return NULL;
+	if (w->handoff)		/* the reservation was for @w alone */
+		__atomic_fetch_and(&sem->count, ~LKSYNC_SEM_HANDOFF, __ATOMIC_RELAXED);
+	return sem_wake_head(sem);
 }
 
-/* After the lock is dropped: wake @t and drop the reference sem_wake_head() took. */
+/* After the lock is dropped: wake @t and drop the reference taken for it. */
 static inline void sem_wake(struct task_struct *t)
 {
 	if (t) {
@@ -121,18 +145,26 @@ int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout
 	raw_spin_lock_irqsave(&sem->lock, flags);
 	c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
 	for (;;) {
-		if (c & ~LKSYNC_SEM_WAITERS) {
-			/* Acquire: as in __lksync_sem_trydown(). */
+		if (c & LKSYNC_SEM_WAITERS) {
+			if (!(c & LKSYNC_SEM_HANDOFF) && (c & LKSYNC_SEM_MAX)) {
+				/* Acquire: as in __lksync_sem_trydown(). */
+				if (__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
+								__ATOMIC_ACQUIRE,
+								__ATOMIC_RELAXED))
+					goto out_unlock;
+				continue;
+			}
+			break;
+		}
+		if (c) {
 			if (__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
 							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 				goto out_unlock;
-		} else if (c & LKSYNC_SEM_WAITERS) {
-			break;
 		} else if (__atomic_compare_exchange_n(&sem->count, &c, LKSYNC_SEM_WAITERS, 0,
 						       __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
 			/*
-			 * Relaxed: one location. An up() whose compare-and-
-			 * exchange comes later sees W and waits for our lock.
+			 * Relaxed: one location. An up() whose atomic add
+			 * comes later sees W and waits for our lock.
 			 */
 			break;
 		}
@@ -150,15 +182,18 @@ int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout
 			bool lost = w.woken;
 
 			w.woken = false;
-			if (__lksync_sem_trydown(sem)) {
+			/* The head may take reserved units: they are its own. */
+			if (sem_take(sem)) {
 				wake = sem_dequeue(sem, &w);
 				raw_spin_unlock_irqrestore(&sem->lock, flags);
 				sem_wake(wake);
 				return 0;
 			}
-			/* Woken for a unit a running task took first: how long have we waited? */
-			if (lost && lksync_now_ns() - queued >= SEM_HANDOFF_NS)
+			/* Woken for a unit a running task took first: waited long enough? */
+			if (lost && !w.handoff && lksync_now_ns() - queued >= SEM_HANDOFF_NS) {
 				w.handoff = true;
+				__atomic_fetch_or(&sem->count, LKSYNC_SEM_HANDOFF, __ATOMIC_RELAXED);
+			}
 		}
 		if (signal_pending_state(state, task)) {
 			ret = -EINTR;
@@ -168,7 +203,7 @@ int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout
 			ret = -ETIME;
 			break;
 		}
-		/* No barrier needed: up() changes what we tested only under the lock. */
+		/* No barrier needed: up() wakes us only under the lock we hold. */
 		__set_current_state(state);
 		raw_spin_unlock_irqrestore(&sem->lock, flags);
 		timeout = schedule_timeout(timeout);
@@ -196,25 +231,22 @@ void lksync_up_slowpath(struct semaphore *sem)
 	struct sem_waiter *h;
 	unsigned long flags;
 
+	/* up() has added its unit already; it saw W. */
 	raw_spin_lock_irqsave(&sem->lock, flags);
 	if (list_empty(&sem->wait_list)) {
-		/* The waiters left since up() looked, W is clear: add the unit. Release as up(). */
-		__atomic_fetch_add(&sem->count, 1, __ATOMIC_RELEASE);
-	} else if (sem_head(sem)->handoff) {
+		/* The waiters left meanwhile: the unit stays in the count. */
+	} else if (!(h = sem_head(sem))->handoff) {
+		wake = sem_wake_head(sem);
+	} else if (sem_take(sem)) {
 		/*
-		 * The unit goes to the head, never through the count: take a
-		 * reference first, for the head may return the moment it sees
-		 * @granted and we must not touch its waiter after that.
+		 * Hand a reserved unit to the head. Take the reference first:
+		 * the head may return the moment it sees @granted, and its
+		 * waiter must not be touched after that.
 		 */
-		h = sem_head(sem);
 		wake = get_task_struct(h->task);
 		next = sem_dequeue(sem, h);
 		/* Release: our caller's stores before up() are seen by the new holder. */
 		__atomic_store_n(&h->granted, 1, __ATOMIC_RELEASE);
-	} else {
-		/* Release as up(). The lock orders it against the head's look at the count. */
-		__atomic_fetch_add(&sem->count, 1, __ATOMIC_RELEASE);
-		wake = sem_wake_head(sem);
 	}
 	raw_spin_unlock_irqrestore(&sem->lock, flags);
 	sem_wake(wake);
