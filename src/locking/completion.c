@@ -28,6 +28,7 @@
  * (put_task_struct() frees only if the woken thread has exited meanwhile).
  */
 #include <lksync/completion.h>
+#include "locking/wait_lock.h"
 
 enum { WAITING, CHOSEN };
 

@@ -45,6 +45,7 @@
 #include <lksync/mutex.h>
 #include <lksync/processor.h>
 #include "sched/sched.h"
+#include "locking/wait_lock.h"
 
 /* Bounds, in looks at the owner word with exponential backoff; -D overrides. */
 #ifndef MUTEX_SPIN_LOOKS

@@ -48,6 +48,7 @@
 #include <lksync/jiffies.h>
 #include <lksync/processor.h>
 #include "sched/sched.h"
+#include "locking/wait_lock.h"
 
 /* A waiter that waited this long may set the hand-off bit (4 ms). */
 #define RWSEM_WAIT_TIMEOUT	DIV_ROUND_UP_ULONG(HZ, 250)

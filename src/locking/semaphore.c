@@ -37,6 +37,7 @@
 #include <lksync/semaphore.h>
 #include <lksync/processor.h>
 #include "sched/sched.h"
+#include "locking/wait_lock.h"
 
 /* Look at the count this many times before queueing: a unit freed soon is cheaper than a sleep. */
 #ifndef SEM_SPINS

@@ -16,6 +16,7 @@
  * so a waker holding the lock may use entry->private (the task) freely.
  */
 #include <lksync/wait.h>
+#include "locking/wait_lock.h"
 
 void lksync_add_wait_queue(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry)
 {
