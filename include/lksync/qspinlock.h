@@ -8,7 +8,9 @@
  * Lock word: locked byte (_Q_LOCKED_VAL: held; _Q_HANDED_VAL: released to the
  * queue head, which takes it next), flags byte (_Q_PARKED_VAL: the queue head
  * sleeps on the word and must be woken by the unlocker; _Q_HANDOFF_VAL: the
- * head has waited long enough, the unlocker hands the lock to it), MCS tail.
+ * head has waited long enough, the unlocker hands the lock to it;
+ * _Q_WAITING_VAL: tasks are queued, so unlocks take the slow path, which
+ * bounds how long one task keeps the lock from them), MCS tail.
  * Lock and unlock fast paths are byte operations on the locked byte: a byte
  * store followed by a word-sized locked instruction on the same address
  * cannot be store-forwarded and costs several nanoseconds on some CPUs.
@@ -32,6 +34,7 @@
 #define _Q_FLAGS_MASK		0x0000ff00U
 #define _Q_PARKED_VAL		0x00000100U
 #define _Q_HANDOFF_VAL		0x00000200U
+#define _Q_WAITING_VAL		0x00000400U
 #define _Q_TAIL_OFFSET		16
 #define _Q_TAIL_MASK		0xffff0000U
 
@@ -111,14 +114,15 @@ static __always_inline void queued_spin_lock(struct qspinlock *lock)
  * another task may take the lock, drop the last reference to the object the
  * lock is embedded in and free it. So the flags are read first; with a flag
  * set, the out-of-line path releases (or hands the lock to the queue head)
- * and clears the flags in one RMW, then wakes a parked head. If the head parks between our load and our store, the
- * wake-up can be lost; src/locking/qspinlock.c (head_park()) bounds that.
+ * and updates the flags in one RMW, then wakes a parked head. If the head
+ * parks between our load and our store, the wake-up can be lost;
+ * src/locking/qspinlock.c (head_park()) bounds that.
  */
 static __always_inline void queued_spin_unlock(struct qspinlock *lock)
 {
 	/* Relaxed: a release store is not reordered before an earlier load. */
 	if (unlikely(__atomic_load_n(&lock->flags, __ATOMIC_RELAXED)))
-		lksync_queued_spin_unlock_slowpath(lock);	/* parked or owed head */
+		lksync_queued_spin_unlock_slowpath(lock);	/* waiters queued */
 	else
 		/* Release: the critical section happens before the next owner's. */
 		__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);

@@ -4,24 +4,39 @@
  * a bounded time and then sleep on a futex (the kernel's paravirtual
  * qspinlock idea), with bounded lock stealing (its hybrid unfair mode).
  *
- * Lock word (include/lksync/spinlock_types.h), T = tail, H = _Q_HANDOFF_VAL,
- * P = _Q_PARKED_VAL, L = locked byte (1 held, 2 = _Q_HANDED_VAL):
+ * Lock word (include/lksync/spinlock_types.h), T = tail, W = _Q_WAITING_VAL,
+ * H = _Q_HANDOFF_VAL, P = _Q_PARKED_VAL, L = locked byte (1 held,
+ * 2 = _Q_HANDED_VAL):
  *
- *   T  H P L
- *   0  0 0 0   free, no waiters                 fast path: byte cmpxchg L 0 -> 1
- *   *  0 0 1   held                             fast unlock: byte store L = 0
- *   t  0 * 0   free, queue head spinning        head or any running task takes it
- *   t  * 1 1   held, queue head sleeping on the word: unlocker must wake it
- *   t  1 * 1   held, head waited long enough: unlocker hands it over (L = 2)
- *   t  0 0 2   handed to the queue head: only the head may take it (L = 1)
+ *   T  W H P L
+ *   0  0 0 0 0   free, no waiters               fast path: byte cmpxchg L 0 -> 1
+ *   *  0 0 0 1   held                           fast unlock: byte store L = 0
+ *   t  * 0 * 0   free, queue head spinning      head or any running task takes it
+ *   t  1 * * 1   held, tasks queued: every unlock takes the slow path, which
+ *                hands the lock over (L = 2) once the holder has run its stint
+ *   t  * * 1 1   held, queue head sleeping on the word: unlocker must wake it
+ *   t  * 1 * 1   held, head waited long enough: unlocker hands it over (L = 2)
+ *   t  0 0 0 2   handed to the queue head: only the head may take it (L = 1)
  *
  * t is the last queued node (its index + 1). P and H are set only by the
  * queue head, while the lock is held; the unlock slow path clears both in the
  * RMW that releases (H: hands over) the lock, and the head clears them when it
- * acquires. The unlocker never touches the word after its releasing store or
- * RMW: the lock may be freed then. A task outside the queue takes a free lock
+ * acquires. W is set in the head's acquiring RMW when a successor is queued,
+ * and kept by the unlock slow path's RMW while T is nonzero; it only routes
+ * unlocks to the slow path, so a stale W costs one slow unlock, which drops
+ * it. The unlocker never touches the word after its releasing store or RMW:
+ * the lock may be freed then. A task outside the queue takes a free lock
  * (L = 0); this keeps the lock with running tasks instead of handing it to a
- * waiter the OS has descheduled, and H bounds the unfairness.
+ * waiter the OS has descheduled, and H and W bound the unfairness.
+ *
+ * Why W: with more tasks than CPUs, the head the new owner wakes is often
+ * queued by the OS behind that very owner on its CPU. It cannot set H while
+ * it does not run, and the owner, alone on the fast path, would keep the lock
+ * for a whole time slice (milliseconds) while the queue waits: a few tasks
+ * would do most of the work. So each task runs a bounded stint (STINT_NS from
+ * taking the lock out of the queue) while others are queued; after it, its
+ * unlock hands the lock to the head and it steals no more, so it queues and
+ * sleeps, which also frees its CPU for the head.
  *
  * MCS nodes: each thread owns a block of NR_NODES nodes (task, softirq,
  * hardirq, NMI nesting) in a global table indexed by the tail encoding.
@@ -69,6 +84,10 @@
 #define HANDOFF_NS		10000	/* queued this long: the head is owed the lock */
 #endif
 #define PARK_NS			1000000	/* bound of a head's sleep (lost wake-up window) */
+#ifndef STINT_NS
+#define STINT_NS		1000000	/* run this long with tasks queued: yield the lock */
+#endif
+#define STINT_CHECK		128	/* read the clock at every 128th stint check */
 
 enum { NODE_RUNNING, NODE_HALTED };
 
@@ -99,6 +118,15 @@ static int block_key_ok;
 static __thread u32 my_id LKSYNC_TLS_MODEL;	/* this thread's block id + 1; 0: none */
 static __thread u32 my_unregistered LKSYNC_TLS_MODEL;
 static __thread unsigned int my_depth LKSYNC_TLS_MODEL;
+/*
+ * This thread's stint: when it last took a lock out of a queue, whether it
+ * has run STINT_NS since (sticky until the next such lock), and a counter
+ * that spaces out the clock reads. Heuristics only: an interrupt handler on
+ * this thread that updates them midway does no harm.
+ */
+static __thread u64 my_stint LKSYNC_TLS_MODEL;
+static __thread unsigned int my_stint_over LKSYNC_TLS_MODEL;
+static __thread unsigned int my_stint_ticks LKSYNC_TLS_MODEL;
 
 static struct qnode_block *block_of(u32 id)
 {
@@ -254,6 +282,24 @@ static inline u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec;
 }
 
+static inline void stint_start(void)
+{
+	my_stint = now_ns();
+	my_stint_over = 0;
+	my_stint_ticks = 0;
+}
+
+/* Return: nonzero if this thread has run its stint (reads the clock rarely). */
+static inline int stint_over(void)
+{
+	if (my_stint_over)
+		return 1;
+	if (++my_stint_ticks % STINT_CHECK)
+		return 0;
+	my_stint_over = now_ns() - my_stint > STINT_NS;
+	return my_stint_over;
+}
+
 /* Take @lock if it is free and not owed to the head. Return: 1 if taken. */
 static inline int steal(struct qspinlock *lock, u32 val)
 {
@@ -362,6 +408,8 @@ static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned i
 			return;
 		if (val & _Q_HANDOFF_VAL)
 			break;
+		if ((val & _Q_TAIL_MASK) && stint_over())
+			break;	/* ran our stint while others waited: queue */
 	}
 
 	id = my_id;
@@ -401,7 +449,8 @@ static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned i
 	for (unsigned int spins = 0, looks = 0;; looks++) {
 		val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
 		if ((val & _Q_LOCKED_MASK) != _Q_LOCKED_VAL) {	/* free or handed to us */
-			want = (val & _Q_TAIL_MASK) | _Q_LOCKED_VAL;
+			/* A successor waits: route unlocks to the slow path (W). */
+			want = (val & _Q_TAIL_MASK) | _Q_WAITING_VAL | _Q_LOCKED_VAL;
 			if ((val >> _Q_TAIL_OFFSET) == tail)
 				want = _Q_LOCKED_VAL;	/* last in the queue: empty it */
 			/* Acquire: the critical section starts after the lock is ours. */
@@ -435,6 +484,7 @@ static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned i
 		}
 		set_head(next);
 	}
+	stint_start();
 	barrier();
 	my_depth = idx;
 }
@@ -452,18 +502,44 @@ void lksync_queued_spin_lock_slowpath_brief(struct qspinlock *lock, u32 val)
 
 void lksync_queued_spin_unlock_slowpath(struct qspinlock *lock)
 {
-	u32 val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED), new;
+	/*
+	 * Byte and halfword loads that do not overlap the locked byte: a word
+	 * load right after the lock's byte cmpxchg made a W unlock cost 13 ns
+	 * instead of 4 (measured, one thread), as a wider load that overlaps a
+	 * recent narrower store does. Relaxed: as the fast path's load.
+	 */
+	u8 flags = __atomic_load_n(&lock->flags, __ATOMIC_RELAXED);
+	u16 queued = __atomic_load_n(&lock->tail, __ATOMIC_RELAXED);
+	u8 wake_or_hand = (_Q_PARKED_VAL | _Q_HANDOFF_VAL) >> _Q_FLAGS_OFFSET;
+	int owed = queued && stint_over();
+	u32 val, new;
 
+	if (!owed && queued && !(flags & wake_or_hand)) {
+		/*
+		 * Only W, with tasks queued and our stint not over: release as
+		 * the fast path does, leaving W set. A P or H set after our
+		 * load is missed as by the fast path (see head_park()).
+		 * Release: the critical section happens before the next owner's.
+		 */
+		__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+		return;
+	}
+	val = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
 	/*
 	 * One RMW releases the lock, or hands it to the queue head if that is
-	 * owed it, and clears P and H; after it we touch @lock no more. Until it
-	 * succeeds the lock is ours, so retrying reads a live word. Release: the
-	 * critical section happens before the next owner's.
+	 * owed it (H, or our stint is over), clears P and H, and keeps W while
+	 * tasks are queued; after it we touch @lock no more. A nonzero tail
+	 * means a queue head exists (its predecessor made it head before
+	 * returning with the lock), so a handed lock is always taken. Until the
+	 * RMW succeeds the lock is ours, so retrying reads a live word.
+	 * Release: the critical section happens before the next owner's.
 	 */
 	do {
 		new = val & _Q_TAIL_MASK;
-		if (val & _Q_HANDOFF_VAL)
+		if (new && (owed || (val & _Q_HANDOFF_VAL)))
 			new |= _Q_HANDED_VAL;
+		else if (new)
+			new |= _Q_WAITING_VAL;
 	} while (!__atomic_compare_exchange_n(&lock->val, &val, new, 1,
 					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 	if (!(val & _Q_PARKED_VAL))
