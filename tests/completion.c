@@ -444,6 +444,60 @@ TEST(no_lost_wakeup_counting)
 	CHECK_EQ(queued(&many), 0);
 }
 
+/*
+ * A waiter may free its completion as soon as its wait returns, even when
+ * it woke early (here: 1-jiffy timed waits racing complete() and
+ * complete_all()); ASan reports any touch by the completer after that.
+ */
+struct handoff {
+	struct completion *x;
+	int stop;
+};
+
+static void *free_after_wait_completer(void *arg)
+{
+	struct handoff *h = arg;
+	unsigned long n = 0;
+
+	while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
+		struct completion *x = __atomic_exchange_n(&h->x, NULL, __ATOMIC_ACQ_REL);
+
+		if (!x)
+			continue;
+		if (n++ & 1)
+			complete(x);
+		else
+			complete_all(x);
+	}
+	return NULL;
+}
+
+TEST(free_after_wait)
+{
+	struct handoff h = { NULL, 0 };
+	pthread_t t;
+	long rounds = test_scale(20000), completed = 0;
+
+	pthread_create(&t, NULL, free_after_wait_completer, &h);
+	for (long i = 0; i < rounds; i++) {
+		struct completion *x = malloc(sizeof(*x));
+
+		init_completion(x);
+		__atomic_store_n(&h.x, x, __ATOMIC_RELEASE);
+		while (!wait_for_completion_timeout(x, 1))
+			;
+		completed++;
+		/* The completer has taken x (it completed it): free it at once. */
+		while (__atomic_load_n(&h.x, __ATOMIC_ACQUIRE) == x)
+			;
+		free(x);
+	}
+	__atomic_store_n(&h.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	CHECK_EQ(completed, rounds);	/* and, under ASan, no use after free */
+	CHECK(!__atomic_load_n(&h.x, __ATOMIC_ACQUIRE));
+}
+
 int main(void)
 {
 	test_watchdog(60);
@@ -455,5 +509,6 @@ int main(void)
 	RUN(complete_from_signal_handler);
 	RUN(no_lost_wakeup_ring);
 	RUN(no_lost_wakeup_counting);
+	RUN(free_after_wait);
 	return test_done();
 }

@@ -6,7 +6,14 @@
 #include <errno.h>
 #include <lksync/kthread.h>
 #include <lksync/delay.h>
+#include <lksync/smp_lock.h>
 #include "lksync_test.h"
+
+#ifdef LKSYNC_UP
+#define SMP_BUILD	0
+#else
+#define SMP_BUILD	1
+#endif
 
 static int ran;
 
@@ -146,6 +153,36 @@ TEST(stop_put)
 	CHECK_EQ(kthread_stop_put(k), 5);
 }
 
+static int bkl_started;
+
+static int bkl_on_exit(void *data)
+{
+	(void)data;
+	__atomic_store_n(&bkl_started, 1, __ATOMIC_RELEASE);
+	while (!kthread_should_stop())
+		msleep(1);
+	lock_kernel();		/* needs the BKL its stopper holds */
+	unlock_kernel();
+	return 3;
+}
+
+/* kthread_stop() sleeps through schedule(), so a BKL holder releases it meanwhile. */
+TEST(stop_with_bkl_held)
+{
+	struct task_struct *k = kthread_run(bkl_on_exit, NULL, "bklexit");
+
+	while (!__atomic_load_n(&bkl_started, __ATOMIC_ACQUIRE))
+		msleep(1);
+	if (!SMP_BUILD) {	/* the BKL is bookkeeping in the uniprocessor build */
+		CHECK_EQ(kthread_stop(k), 3);
+		return;
+	}
+	lock_kernel();
+	CHECK_EQ(kthread_stop(k), 3);
+	CHECK(kernel_locked());
+	unlock_kernel();
+}
+
 int main(void)
 {
 	test_watchdog(60);
@@ -153,5 +190,6 @@ int main(void)
 	RUN(signal_to_kthread);
 	RUN(exit_and_many);
 	RUN(stop_put);
+	RUN(stop_with_bkl_held);
 	return test_done();
 }

@@ -143,6 +143,16 @@ TEST(schedule_timeout)
 	CHECK(task_is_running(current));
 	CHECK_EQ(schedule_timeout_uninterruptible(0), 0);
 
+	/* Timeouts past the clock's range saturate (no overflow): woken, not timed out. */
+	sleeper_start(&s, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT - 1);
+	CHECK_EQ(wake_up_process(s.task), 1);
+	sleeper_join(&s);
+	CHECK(s.ret > MAX_SCHEDULE_TIMEOUT / 2);
+	sleeper_start(&s, TASK_UNINTERRUPTIBLE, MAX_JIFFY_OFFSET);
+	CHECK_EQ(wake_up_process(s.task), 1);
+	sleeper_join(&s);
+	CHECK(s.ret > 0 && s.ret <= MAX_JIFFY_OFFSET);
+
 	/* hrtimeout: nanoseconds left or 0. */
 	t0 = now_ms();
 	__set_current_state(TASK_UNINTERRUPTIBLE);

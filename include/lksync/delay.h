@@ -67,9 +67,13 @@ static inline void usleep_range(unsigned long min, unsigned long max)
 /* usleep_range_state - usleep_range() sleeping in @state. */
 static inline void usleep_range_state(unsigned long min, unsigned long max, unsigned int state)
 {
+	long long left = (long long)min * 1000;
+
 	(void)max;
-	__set_current_state(state);
-	lksync_schedule_hrtimeout((long long)min * 1000);
+	do {
+		__set_current_state(state);
+		left = lksync_schedule_hrtimeout(left);
+	} while (left > 0 && !signal_pending_state(state, current));
 }
 
 /* fsleep - sleep about @usecs microseconds, by the best means. Context: task context. */

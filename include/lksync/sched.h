@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <lksync/barrier.h>
 #include <lksync/preempt.h>
 #include <lksync/irqflags.h>
 #include <lksync/bottom_half.h>
@@ -118,8 +119,10 @@ static inline pid_t task_tgid_nr(const struct task_struct *t) { return t->tgid; 
  * and the waker sets CONDITION, then calls wake_up_process(): no wake-up is lost.
  * Context: task context.
  */
-#define set_current_state(state_value)						\
-	__atomic_store_n(&current->__state, (state_value), __ATOMIC_SEQ_CST)
+#define set_current_state(state_value) do {					\
+	__atomic_store_n(&current->__state, (state_value), __ATOMIC_RELAXED);	\
+	smp_mb();	/* a store-release is not enough: later loads must wait */	\
+} while (0)
 
 /* MAX_SCHEDULE_TIMEOUT - schedule_timeout() argument meaning "no timeout". */
 #define MAX_SCHEDULE_TIMEOUT	((long)(~0UL >> 1))

@@ -28,7 +28,8 @@ struct kthread {
 	char comm[TASK_COMM_LEN];
 	unsigned int flags;		/* KTHREAD_SHOULD_STOP */
 	u32 ready;			/* futex: the task exists and sleeps */
-	u32 exited;			/* futex: the function has returned */
+	u32 exited;			/* the function has returned */
+	struct task_struct *stopper;	/* in kthread_stop(), to be woken at exit */
 	long result;
 	pthread_t thread;
 	struct task_struct *task;
@@ -36,10 +37,18 @@ struct kthread {
 
 static void kthread_finish(struct kthread *kt, long result)
 {
+	struct task_struct *stopper;
+
 	kt->result = result;
-	/* Release: kthread_stop() reads the result after it sees exited. */
-	__atomic_store_n(&kt->exited, 1, __ATOMIC_RELEASE);
-	lksync_futex_wake(&kt->exited, 1);
+	/*
+	 * Sequentially consistent store and load: either kthread_stop() sees
+	 * exited, or we see its stopper and wake it (its task lives: it is
+	 * running kthread_stop()).
+	 */
+	__atomic_store_n(&kt->exited, 1, __ATOMIC_SEQ_CST);
+	stopper = __atomic_load_n(&kt->stopper, __ATOMIC_SEQ_CST);
+	if (stopper)
+		wake_up_process(stopper);
 }
 
 static void *kthread_main(void *arg)
@@ -103,12 +112,23 @@ int lksync_kthread_stop(struct task_struct *k)
 
 	if (!kt)
 		return -EINVAL;
+	__atomic_store_n(&kt->stopper, current, __ATOMIC_SEQ_CST);
 	/* Release: pairs with kthread_should_stop()'s acquire. */
 	__atomic_or_fetch(&kt->flags, KTHREAD_SHOULD_STOP, __ATOMIC_RELEASE);
 	wake_up_process(k);
-	while (!__atomic_load_n(&kt->exited, __ATOMIC_ACQUIRE))
-		lksync_futex_wait(&kt->exited, 0, NULL);
-	pthread_join(kt->thread, NULL);
+	/*
+	 * Sleep through schedule(), as the kernel's kthread_stop() does, so a
+	 * caller holding the Big Kernel Lock releases it while it waits (the
+	 * thread may need it to finish).
+	 */
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		if (__atomic_load_n(&kt->exited, __ATOMIC_SEQ_CST))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	pthread_join(kt->thread, NULL);	/* it has finished: at most its exit is left */
 	ret = kt->result;
 	k->kthread = NULL;
 	free(kt);

@@ -11,14 +11,15 @@
  *                 until reinit_completion() stores 0
  *
  * A complete() that finds a waiter queued hands its completion to that
- * waiter instead of counting it (state WAITING -> CHOSEN, under the lock),
- * so a woken waiter never needs the lock again. That matters in userspace:
- * the woken task often preempts its waker on the same CPU, and had it to
- * take the lock the waker still held, it would spin out its time slice.
- * complete() therefore wakes after its unlock, holding a reference on the
- * task (taken under the lock) instead of relying on the waiter to stay; it
- * touches neither x nor the waiter's entry after the unlock, so x may be
- * freed as soon as its waiters return. A waiter that sees CHOSEN has its
+ * waiter instead of counting it (state WAITING -> CHOSEN, under the lock).
+ * complete() wakes after its unlock, holding a reference on the task (taken
+ * under the lock), so the woken task, which in userspace often preempts its
+ * waker on the same CPU, finds the lock free. complete() touches neither x
+ * nor the waiter's entry after the unlock. A woken waiter still takes the
+ * lock once before it returns: a waiter awake early (spurious wake-up,
+ * timeout, signal) could otherwise see CHOSEN while complete() or
+ * complete_all() still holds the lock, return, and free x under them; the
+ * kernel's waiter takes the lock again for the same reason. A waiter that sees CHOSEN has its
  * completion: a signal or a timeout at the same moment cannot take it away.
  * Such a waiter may return before the wake-up lands, which then finds it
  * running or ends a later sleep early: a spurious wake-up, which every wait
@@ -74,10 +75,8 @@ long lksync_wait_for_completion_common(struct completion *x, long timeout, unsig
 		__set_current_state(state);
 		raw_spin_unlock_irq(&x->wait.lock);
 		timeout = schedule_timeout(timeout);
-		/* Acquire: pairs with choose(). */
-		if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == CHOSEN)
-			goto chosen;
 		raw_spin_lock_irq(&x->wait.lock);
+		/* Acquire: pairs with choose(). */
 		if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == CHOSEN) {
 			raw_spin_unlock_irq(&x->wait.lock);
 			goto chosen;

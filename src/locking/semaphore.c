@@ -208,11 +208,14 @@ int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout
 		__set_current_state(state);
 		raw_spin_unlock_irqrestore(&sem->lock, flags);
 		timeout = schedule_timeout(timeout);
+		/*
+		 * Look at the grant under the lock only: seen earlier, up() may
+		 * still hold the lock, and we could return and free @sem under
+		 * it (the kernel's waiter re-takes the lock for the same reason).
+		 */
+		raw_spin_lock_irqsave(&sem->lock, flags);
 		/* Acquire pairs with up()'s release: the unit and what came before it. */
 		if (__atomic_load_n(&w.granted, __ATOMIC_ACQUIRE))
-			return 0;
-		raw_spin_lock_irqsave(&sem->lock, flags);
-		if (__atomic_load_n(&w.granted, __ATOMIC_RELAXED))
 			goto out_unlock;	/* granted under the lock we now hold */
 	}
 	/* Interrupted or timed out: leave the count as it was, pass on a wake-up. */

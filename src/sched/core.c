@@ -16,6 +16,7 @@
  * transition, so a sleep ends exactly once and no wake-up is lost.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <time.h>
 #include <lksync/barrier.h>
@@ -138,16 +139,20 @@ void lksync_schedule(void)
 
 long long lksync_schedule_hrtimeout(long long ns)
 {
+	long long now;
+
 	if (ns <= 0) {
 		__set_current_state(TASK_RUNNING);
 		return 0;
 	}
-	return schedule_deadline(lksync_now_ns() + ns);
+	now = lksync_now_ns();
+	/* Saturate: a deadline past the clock's range is no deadline at all. */
+	return schedule_deadline(ns > LLONG_MAX - now ? LLONG_MAX : now + ns);
 }
 
 long lksync_schedule_timeout(long timeout)
 {
-	long long left;
+	long long start, ns, elapsed;
 
 	if (timeout == MAX_SCHEDULE_TIMEOUT) {
 		schedule();
@@ -158,11 +163,14 @@ long lksync_schedule_timeout(long timeout)
 		__set_current_state(TASK_RUNNING);
 		return 0;
 	}
-	if (timeout > MAX_SCHEDULE_TIMEOUT / TICK_NSEC)
-		timeout = MAX_SCHEDULE_TIMEOUT / TICK_NSEC;
-	left = lksync_schedule_hrtimeout((long long)timeout * TICK_NSEC);
-	/* Woken early: the jiffies left, rounded up, so at least 1. */
-	return (long)((left + TICK_NSEC - 1) / TICK_NSEC);
+	start = lksync_now_ns();
+	/* Beyond the clock's range the sleep is unbounded (it saturates). */
+	ns = timeout > LLONG_MAX / TICK_NSEC ? LLONG_MAX : (long long)timeout * TICK_NSEC;
+	if (!lksync_schedule_hrtimeout(ns))
+		return 0;
+	/* Woken early: the jiffies left (the kernel's expire - jiffies), at least 1. */
+	elapsed = (lksync_now_ns() - start) / TICK_NSEC;
+	return elapsed < timeout ? timeout - (long)elapsed : 1;
 }
 
 void lksync_yield(void)

@@ -19,8 +19,26 @@
  * stale pointer: task structs are type-stable (src/sched/task.c), so this
  * reads some task's state, never freed memory.
  */
+#ifdef LKSYNC_TSAN
+/*
+ * A spinner reaches the owner's task through a lock word with no release
+ * on the owner's side, so TSan sees no order between the task's allocation
+ * and this read. The read is benign whatever it sees (the memory is a task,
+ * never freed; a wrong answer only shortens or lengthens a spin); tell TSan
+ * the creation happens before it, as task_alloc() releases the task.
+ */
+void __tsan_acquire(void *addr) __attribute__((weak));
+void __tsan_release(void *addr) __attribute__((weak));
+#define lksync_tsan_task_acquire(t)	do { if (__tsan_acquire) __tsan_acquire((void *)(t)); } while (0)
+#define lksync_tsan_task_release(t)	do { if (__tsan_release) __tsan_release((void *)(t)); } while (0)
+#else
+#define lksync_tsan_task_acquire(t)	do { } while (0)
+#define lksync_tsan_task_release(t)	do { } while (0)
+#endif
+
 static inline int lksync_task_parked(const struct task_struct *t)
 {
+	lksync_tsan_task_acquire(t);
 	return !!(__atomic_load_n(&t->__state, __ATOMIC_RELAXED) & LKSYNC_TASK_PARKED);
 }
 

@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <lksync/sched.h>
+#include "sched/sched.h"
 
 __thread struct lksync_tls lksync_tls LKSYNC_TLS_MODEL;
 
@@ -56,8 +57,20 @@ static struct task_struct *task_alloc(void)
 	} while (!__atomic_compare_exchange_n(&free_tasks, &t, next, 0,
 					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
 	pthread_mutex_unlock(&free_pop_lock);
-	if (!t)
-		return calloc(1, sizeof(*t));
+	if (!t) {
+		/*
+		 * Zero all but __state plainly, __state with an atomic store:
+		 * optimistic spinners read a lock owner's state with no
+		 * ordering against its creation (sched.h: lksync_task_parked()).
+		 */
+		t = malloc(sizeof(*t));
+		if (!t)
+			return NULL;
+		__atomic_store_n(&t->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+		memset((char *)t + sizeof(t->__state), 0, sizeof(*t) - sizeof(t->__state));
+		lksync_tsan_task_release(t);
+		return t;
+	}
 	/* Stale wakers may still compare-and-exchange __state: reset it atomically. */
 	__atomic_store_n(&t->__state, TASK_RUNNING, __ATOMIC_RELAXED);
 	t->usage = 0;
