@@ -291,6 +291,7 @@ static int race_flag;
 static struct task_struct *race_sleeper;
 static long race_iters;
 static struct task_struct *race_self;
+static int race_done;
 
 static void race_thread(int idx, void *arg)
 {
@@ -310,10 +311,13 @@ static void race_thread(int idx, void *arg)
 			__atomic_store_n(&race_flag, 0, __ATOMIC_RELEASE);
 		}
 		__atomic_store_n(&race_sleeper, NULL, __ATOMIC_RELEASE);
+		__atomic_store_n(&race_done, 1, __ATOMIC_RELEASE);
 		race_self = self;	/* put once every waker is done */
 		return;
 	}
-	while (!__atomic_load_n(&race_sleeper, __ATOMIC_ACQUIRE))
+	/* The sleeper may even be done before a slow waker gets here. */
+	while (!__atomic_load_n(&race_sleeper, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&race_done, __ATOMIC_ACQUIRE))
 		sched_yield();
 	for (;;) {
 		struct task_struct *t = __atomic_load_n(&race_sleeper, __ATOMIC_ACQUIRE);
