@@ -13,13 +13,7 @@
 #include <lksync/completion.h>
 #include "lksync_test.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#define now_ms()	test_now_ms()
 
 static DECLARE_COMPLETION(comp);
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 static unsigned long test_passed, test_failed;
 static const char *test_current = "?";
@@ -129,6 +130,18 @@ static inline void test_threads(int n, void (*fn)(int, void *), void *arg)
 	for (int i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);
 }
+
+/* The monotonic clock, for timing assertions. */
+static inline __attribute__((unused)) long long test_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline __attribute__((unused)) long long test_now_us(void) { return test_now_ns() / 1000; }
+static inline __attribute__((unused)) long long test_now_ms(void) { return test_now_ns() / 1000000; }
 
 static inline int test_done(void)
 {

@@ -12,13 +12,7 @@
 #include <lksync/delay.h>
 #include "lksync_test.h"
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#define now_ns()	test_now_ns()
 
 /* Number of tasks queued on @m. */
 static int nr_waiters(struct mutex *m)

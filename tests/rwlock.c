@@ -15,13 +15,7 @@ static u32 cnts_of(rwlock_t *l)
 	return __atomic_load_n(&l->raw_lock.cnts, __ATOMIC_ACQUIRE);
 }
 
-static __maybe_unused double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#define now()	(test_now_ns() * 1e-9)
 
 TEST(types_and_initializers)
 {

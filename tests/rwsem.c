@@ -11,13 +11,7 @@
 
 static DECLARE_RWSEM(static_sem);
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#define now()	(test_now_ns() * 1e-9)
 
 static long count_of(struct rw_semaphore *sem)
 {

@@ -14,13 +14,7 @@
 #include <lksync/delay.h>
 #include "lksync_test.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#define now_ms()	test_now_ms()
 
 /* A helper thread that sleeps in a given state; the test wakes or signals it. */
 struct sleeper {

@@ -12,13 +12,7 @@
 #include <lksync/jiffies.h>
 #include "lksync_test.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#define now_ms()	test_now_ms()
 
 /* Free units of an idle @sem: take them all with down_trylock(), give them back. */
 static int units(struct semaphore *sem)

@@ -23,13 +23,7 @@
 #define UP_BUILD	0
 #endif
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#define now_ms()	test_now_ms()
 
 static DECLARE_WAIT_QUEUE_HEAD(wq);
 static int cond;
