@@ -119,9 +119,14 @@ static inline pid_t task_tgid_nr(const struct task_struct *t) { return t->tgid; 
  * and the waker sets CONDITION, then calls wake_up_process(): no wake-up is lost.
  * Context: task context.
  */
+/*
+ * The barrier is __smp_mb(), a full one (a store-release would let the
+ * condition load pass the store), even in the uniprocessor build, whose
+ * threads still run on several CPUs.
+ */
 #define set_current_state(state_value) do {					\
 	__atomic_store_n(&current->__state, (state_value), __ATOMIC_RELAXED);	\
-	smp_mb();	/* a store-release is not enough: later loads must wait */	\
+	__smp_mb();								\
 } while (0)
 
 /* MAX_SCHEDULE_TIMEOUT - schedule_timeout() argument meaning "no timeout". */

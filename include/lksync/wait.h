@@ -176,7 +176,7 @@ static inline bool wq_has_single_sleeper(struct wait_queue_head *wq_head)
  */
 static inline bool wq_has_sleeper(struct wait_queue_head *wq_head)
 {
-	smp_mb();
+	__smp_mb();	/* real even uniprocessor: pairs with set_current_state() */
 	return waitqueue_active(wq_head);
 }
 
@@ -684,7 +684,7 @@ static inline int swait_active(struct swait_queue_head *wq)
 /* swq_has_sleeper - swait_active() after a full barrier, as wq_has_sleeper(). */
 static inline bool swq_has_sleeper(struct swait_queue_head *wq)
 {
-	smp_mb();
+	__smp_mb();	/* real even uniprocessor: pairs with set_current_state() */
 	return swait_active(wq);
 }
 

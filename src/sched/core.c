@@ -101,7 +101,7 @@ int lksync_wake_up_state(struct task_struct *p, unsigned int state)
 	 * Full barrier before reading the state: the caller's condition store
 	 * cannot pass it, pairing with set_current_state()'s barrier.
 	 */
-	smp_mb();
+	__smp_mb();	/* even uniprocessor: the threads run on several CPUs */
 	s = __atomic_load_n(&p->__state, __ATOMIC_RELAXED);
 	do {
 		if (!(s & state))
