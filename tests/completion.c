@@ -39,20 +39,17 @@ static void wait_queued(struct completion *x, int n)
 enum kind { PLAIN, INTR, KILL, TIMEOUT, INTR_TIMEOUT, KILL_TIMEOUT, IO, STATE_INTR };
 
 struct waiter {
-	pthread_t thread;
-	struct task_struct *task;	/* referenced */
+	struct test_task t;
 	struct completion *x;
 	enum kind kind;
 	long timeout;
 	long ret;
-	int done;
 };
 
-static void *waiter_main(void *arg)
+static void waiter_body(struct test_task *t)
 {
-	struct waiter *w = arg;
+	struct waiter *w = container_of(t, struct waiter, t);
 
-	__atomic_store_n(&w->task, get_task_struct(current), __ATOMIC_RELEASE);
 	switch (w->kind) {
 	case PLAIN: wait_for_completion(w->x); w->ret = 0; break;
 	case IO: wait_for_completion_io(w->x); w->ret = 0; break;
@@ -69,8 +66,6 @@ static void *waiter_main(void *arg)
 	}
 	CHECK(task_is_running(current));
 	flush_signals(current);
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
-	return NULL;
 }
 
 static void waiter_start(struct waiter *w, struct completion *x, enum kind kind, long timeout)
@@ -79,35 +74,7 @@ static void waiter_start(struct waiter *w, struct completion *x, enum kind kind,
 	w->x = x;
 	w->kind = kind;
 	w->timeout = timeout;
-	pthread_create(&w->thread, NULL, waiter_main, w);
-	while (!__atomic_load_n(&w->task, __ATOMIC_ACQUIRE))
-		usleep(500);
-}
-
-static int waiter_done(struct waiter *w) { return __atomic_load_n(&w->done, __ATOMIC_ACQUIRE); }
-
-static void waiter_join(struct waiter *w)
-{
-	pthread_join(w->thread, NULL);
-	put_task_struct(w->task);
-}
-
-static int count_done(struct waiter *w, int n)
-{
-	int c = 0;
-
-	for (int i = 0; i < n; i++)
-		c += waiter_done(&w[i]);
-	return c;
-}
-
-/* Wait (at most 5 s: the machine is noisy) until @expect of @n are done, then a little more. */
-static int settle(struct waiter *w, int n, int expect)
-{
-	for (int i = 0; i < 5000 && count_done(w, n) < expect; i++)
-		usleep(1000);
-	usleep(30000);
-	return count_done(w, n);
+	test_task_start(&w->t, waiter_body);
 }
 
 TEST(initializers_and_returns)
@@ -197,7 +164,7 @@ TEST(counting)
 	waiter_start(&w[0], &comp, TIMEOUT, msecs_to_jiffies(10000));
 	wait_queued(&comp, 1);
 	complete(&comp);
-	waiter_join(&w[0]);
+	test_task_join(&w[0].t);
 	CHECK(w[0].ret >= 1 && w[0].ret <= (long)msecs_to_jiffies(10000));
 
 	for (int i = 0; i < 8; i++)
@@ -205,14 +172,14 @@ TEST(counting)
 	wait_queued(&comp, 8);
 	for (int i = 0; i < 5; i++)
 		complete(&comp);
-	(void)settle(w, 8, 5);
-	CHECK_EQ(count_done(w, 8), 5);
+	(void)test_settle(w, 8, 5);
+	CHECK_EQ(test_count_done(w, 8), 5);
 	CHECK_EQ(queued(&comp), 3);
 	CHECK(!completion_done(&comp));	/* all five were consumed */
 	for (int i = 0; i < 3; i++)
 		complete(&comp);
 	for (int i = 0; i < 8; i++) {
-		waiter_join(&w[i]);
+		test_task_join(&w[i].t);
 		CHECK(w[i].ret >= 0);
 	}
 	CHECK(!completion_done(&comp));
@@ -236,7 +203,7 @@ TEST(complete_all)
 	wait_queued(&comp, 6);
 	complete_all(&comp);
 	for (int i = 0; i < 6; i++) {
-		waiter_join(&w[i]);
+		test_task_join(&w[i].t);
 		CHECK(w[i].ret >= 0);
 	}
 	CHECK(completion_done(&comp));
@@ -265,20 +232,20 @@ TEST(signals)
 	waiter_start(&w[5], &comp, TIMEOUT, msecs_to_jiffies(10000));
 	wait_queued(&comp, 6);
 	for (int i = 0; i < 6; i++)
-		send_sig(SIGUSR1, w[i].task, 0);
-	(void)settle(w, 6, 2);
-	CHECK(waiter_done(&w[0]) && waiter_done(&w[1]));
-	CHECK_EQ(count_done(w + 2, 4), 0);
+		send_sig(SIGUSR1, w[i].t.task, 0);
+	(void)test_settle(w, 6, 2);
+	CHECK(test_task_done(&w[0].t) && test_task_done(&w[1].t));
+	CHECK_EQ(test_count_done(w + 2, 4), 0);
 	for (int i = 2; i < 6; i++)
-		send_sig(SIGKILL, w[i].task, 0);
-	(void)settle(w, 6, 4);
-	CHECK(waiter_done(&w[2]) && waiter_done(&w[3]));
-	CHECK_EQ(count_done(w + 4, 2), 0);
+		send_sig(SIGKILL, w[i].t.task, 0);
+	(void)test_settle(w, 6, 4);
+	CHECK(test_task_done(&w[2].t) && test_task_done(&w[3].t));
+	CHECK_EQ(test_count_done(w + 4, 2), 0);
 	CHECK_EQ(queued(&comp), 2);
 	complete(&comp);
 	complete(&comp);
 	for (int i = 0; i < 6; i++)
-		waiter_join(&w[i]);
+		test_task_join(&w[i].t);
 	for (int i = 0; i < 4; i++)
 		CHECK_EQ(w[i].ret, -ERESTARTSYS);
 	CHECK_EQ(w[4].ret, 0);
@@ -301,16 +268,16 @@ TEST(os_signal_does_not_end_wait)
 	waiter_start(&w[1], &comp, KILL_TIMEOUT, msecs_to_jiffies(10000));
 	wait_queued(&comp, 2);
 	for (int i = 0; i < 5; i++) {
-		pthread_kill(w[0].thread, SIGUSR2);
-		pthread_kill(w[1].thread, SIGUSR2);
+		pthread_kill(w[0].t.thread, SIGUSR2);
+		pthread_kill(w[1].t.thread, SIGUSR2);
 		usleep(5000);
 	}
 	usleep(30000);
 	CHECK(__atomic_load_n(&os_signals, __ATOMIC_RELAXED) >= 2);
-	CHECK_EQ(count_done(w, 2), 0);
+	CHECK_EQ(test_count_done(w, 2), 0);
 	complete_all(&comp);
-	waiter_join(&w[0]);
-	waiter_join(&w[1]);
+	test_task_join(&w[0].t);
+	test_task_join(&w[1].t);
 	CHECK_EQ(w[0].ret, 0);
 	CHECK(w[1].ret >= 1);
 	signal(SIGUSR2, SIG_DFL);

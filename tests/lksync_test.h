@@ -131,6 +131,70 @@ static inline void test_threads(int n, void (*fn)(int, void *), void *arg)
 		pthread_join(tid[i], NULL);
 }
 
+#ifdef LKSYNC_SCHED_H
+/*
+ * A helper thread running @body, typically a sleep the test then wakes,
+ * signals or lets time out. Its task is published, and referenced until
+ * test_task_join(), so the test may wake_up_process() or send_sig() it at
+ * any time; done is set once @body has returned.
+ */
+struct test_task {
+	pthread_t thread;
+	struct task_struct *task;
+	int done;
+	void (*body)(struct test_task *t);
+};
+
+static void *test_task_main(void *arg)
+{
+	struct test_task *t = arg;
+
+	__atomic_store_n(&t->task, get_task_struct(current), __ATOMIC_RELEASE);
+	t->body(t);
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static inline __attribute__((unused)) void
+test_task_start(struct test_task *t, void (*body)(struct test_task *t))
+{
+	t->body = body;
+	t->task = NULL;
+	t->done = 0;
+	if (pthread_create(&t->thread, NULL, test_task_main, t)) {
+		perror("pthread_create");
+		abort();
+	}
+	while (!__atomic_load_n(&t->task, __ATOMIC_ACQUIRE))
+		usleep(500);
+}
+
+static inline __attribute__((unused)) int test_task_done(struct test_task *t)
+{
+	return __atomic_load_n(&t->done, __ATOMIC_ACQUIRE);
+}
+
+static inline __attribute__((unused)) void test_task_join(struct test_task *t)
+{
+	pthread_join(t->thread, NULL);
+	put_task_struct(t->task);
+}
+
+/* How many of @n array elements (each with a struct test_task t) are done. */
+#define test_count_done(arr, n) ({						\
+	int __c = 0;								\
+	for (int __i = 0; __i < (n); __i++)					\
+		__c += test_task_done(&(arr)[__i].t);				\
+	__c; })
+
+/* Wait (at most 5 s: machines are noisy) until @expect are done, then a little more. */
+#define test_settle(arr, n, expect) ({						\
+	for (int __j = 0; __j < 5000 && test_count_done(arr, n) < (expect); __j++) \
+		usleep(1000);							\
+	usleep(30000);								\
+	test_count_done(arr, n); })
+#endif /* LKSYNC_SCHED_H */
+
 /* The monotonic clock, for timing assertions. */
 static inline __attribute__((unused)) long long test_now_ns(void)
 {

@@ -55,20 +55,17 @@ enum kind { EV, EV_INTR, EV_INTR_EXCL, EV_KILL, EV_TIMEOUT, EV_INTR_TIMEOUT, EV_
 	    EV_IDLE, EV_STATE_INTR };
 
 struct waiter {
-	pthread_t thread;
-	struct task_struct *task;	/* referenced */
+	struct test_task t;
 	enum kind kind;
 	long timeout;
 	long ret;
-	int done;
 	int pending_after;
 };
 
-static void *waiter_main(void *arg)
+static void waiter_body(struct test_task *t)
 {
-	struct waiter *w = arg;
+	struct waiter *w = container_of(t, struct waiter, t);
 
-	__atomic_store_n(&w->task, get_task_struct(current), __ATOMIC_RELEASE);
 	switch (w->kind) {
 	case EV: wait_event(wq, cond_true()); w->ret = 0; break;
 	case EV_IDLE: wait_event_idle(wq, cond_true()); w->ret = 0; break;
@@ -87,8 +84,6 @@ static void *waiter_main(void *arg)
 	CHECK(task_is_running(current));
 	w->pending_after = signal_pending(current);
 	flush_signals(current);
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
-	return NULL;
 }
 
 static void waiter_start(struct waiter *w, enum kind kind, long timeout)
@@ -96,35 +91,7 @@ static void waiter_start(struct waiter *w, enum kind kind, long timeout)
 	memset(w, 0, sizeof(*w));
 	w->kind = kind;
 	w->timeout = timeout;
-	pthread_create(&w->thread, NULL, waiter_main, w);
-	while (!__atomic_load_n(&w->task, __ATOMIC_ACQUIRE))
-		usleep(500);
-}
-
-static int waiter_done(struct waiter *w) { return __atomic_load_n(&w->done, __ATOMIC_ACQUIRE); }
-
-static void waiter_join(struct waiter *w)
-{
-	pthread_join(w->thread, NULL);
-	put_task_struct(w->task);
-}
-
-static int count_done(struct waiter *w, int n)
-{
-	int c = 0;
-
-	for (int i = 0; i < n; i++)
-		c += waiter_done(&w[i]);
-	return c;
-}
-
-/* Wait (at most 5 s: the machine is noisy) until @expect of @n are done, then a little more. */
-static int settle(struct waiter *w, int n, int expect)
-{
-	for (int i = 0; i < 5000 && count_done(w, n) < expect; i++)
-		usleep(1000);
-	usleep(30000);
-	return count_done(w, n);
+	test_task_start(&w->t, waiter_body);
 }
 
 TEST(initializers)
@@ -230,7 +197,7 @@ TEST(timeouts)
 	wait_queued(&wq, 1);
 	cond_set(1);
 	wake_up(&wq);
-	waiter_join(&w);
+	test_task_join(&w.t);
 	CHECK(w.ret >= 1 && w.ret < (long)msecs_to_jiffies(5000));
 	/* Woken with the condition still false: it sleeps on. */
 	cond_set(0);
@@ -238,10 +205,10 @@ TEST(timeouts)
 	wait_queued(&wq, 1);
 	wake_up(&wq);
 	usleep(30000);
-	CHECK(!waiter_done(&w));
+	CHECK(!test_task_done(&w.t));
 	cond_set(1);
 	wake_up_all(&wq);
-	waiter_join(&w);
+	test_task_join(&w.t);
 	CHECK(w.ret >= 1);
 	cond_set(0);
 }
@@ -261,18 +228,18 @@ TEST(exclusive_counts)
 	cond_set(1);
 	r = wake_up(&wq);
 	CHECK_EQ(r, 1);
-	(void)settle(w, 7, 4);
-	CHECK_EQ(count_done(w, 3), 3);
-	CHECK_EQ(count_done(w + 3, 4), 1);
+	(void)test_settle(w, 7, 4);
+	CHECK_EQ(test_count_done(w, 3), 3);
+	CHECK_EQ(test_count_done(w + 3, 4), 1);
 	CHECK_EQ(queued(&wq), 3);
 	r = wake_up_nr(&wq, 2);
 	CHECK_EQ(r, 2);
-	(void)settle(w, 7, 6);
-	CHECK_EQ(count_done(w + 3, 4), 3);
+	(void)test_settle(w, 7, 6);
+	CHECK_EQ(test_count_done(w + 3, 4), 3);
 	r = wake_up_all(&wq);
 	CHECK_EQ(r, 1);
 	for (int i = 0; i < 7; i++) {
-		waiter_join(&w[i]);
+		test_task_join(&w[i].t);
 		CHECK_EQ(w[i].ret, 0);
 	}
 	CHECK(!waitqueue_active(&wq));
@@ -294,16 +261,16 @@ TEST(interruptible_wakes_only_interruptible)
 	wait_queued(&wq, 6);
 	cond_set(1);
 	wake_up_interruptible(&wq);
-	(void)settle(w, 6, 3);
-	CHECK_EQ(count_done(w, 3), 0);
-	CHECK_EQ(count_done(w + 3, 3), 3);
+	(void)test_settle(w, 6, 3);
+	CHECK_EQ(test_count_done(w, 3), 0);
+	CHECK_EQ(test_count_done(w + 3, 3), 3);
 	CHECK_EQ(wake_up_interruptible_all(&wq), 0);
 	CHECK_EQ(wake_up_interruptible_nr(&wq, 5), 0);
 	usleep(30000);
-	CHECK_EQ(count_done(w, 3), 0);
+	CHECK_EQ(test_count_done(w, 3), 0);
 	wake_up(&wq);
 	for (int i = 0; i < 6; i++) {
-		waiter_join(&w[i]);
+		test_task_join(&w[i].t);
 		CHECK_EQ(w[i].ret, 0);
 	}
 	cond_set(0);
@@ -322,20 +289,20 @@ TEST(signals)
 	waiter_start(&w[4], EV, 0);
 	wait_queued(&wq, 5);
 	for (int i = 0; i < 5; i++)
-		send_sig(SIGUSR1, w[i].task, 0);
-	(void)settle(w, 5, 2);
-	CHECK(waiter_done(&w[0]) && waiter_done(&w[1]));
-	CHECK(!waiter_done(&w[2]) && !waiter_done(&w[3]) && !waiter_done(&w[4]));
+		send_sig(SIGUSR1, w[i].t.task, 0);
+	(void)test_settle(w, 5, 2);
+	CHECK(test_task_done(&w[0].t) && test_task_done(&w[1].t));
+	CHECK(!test_task_done(&w[2].t) && !test_task_done(&w[3].t) && !test_task_done(&w[4].t));
 	CHECK_EQ(queued(&wq), 3);
 	for (int i = 2; i < 5; i++)
-		send_sig(SIGKILL, w[i].task, 0);
-	(void)settle(w, 5, 4);
-	CHECK(waiter_done(&w[2]) && waiter_done(&w[3]));
-	CHECK(!waiter_done(&w[4]));	/* uninterruptible: not even SIGKILL */
+		send_sig(SIGKILL, w[i].t.task, 0);
+	(void)test_settle(w, 5, 4);
+	CHECK(test_task_done(&w[2].t) && test_task_done(&w[3].t));
+	CHECK(!test_task_done(&w[4].t));	/* uninterruptible: not even SIGKILL */
 	cond_set(1);
 	wake_up(&wq);
 	for (int i = 0; i < 5; i++)
-		waiter_join(&w[i]);
+		test_task_join(&w[i].t);
 	CHECK_EQ(w[0].ret, -ERESTARTSYS);
 	CHECK_EQ(w[1].ret, -ERESTARTSYS);
 	CHECK_EQ(w[2].ret, -ERESTARTSYS);
@@ -361,17 +328,17 @@ TEST(os_signal_does_not_end_wait)
 	waiter_start(&w[1], EV_KILL_TIMEOUT, msecs_to_jiffies(10000));
 	wait_queued(&wq, 2);
 	for (int i = 0; i < 5; i++) {
-		pthread_kill(w[0].thread, SIGUSR2);
-		pthread_kill(w[1].thread, SIGUSR2);
+		pthread_kill(w[0].t.thread, SIGUSR2);
+		pthread_kill(w[1].t.thread, SIGUSR2);
 		usleep(5000);
 	}
 	usleep(30000);
 	CHECK(__atomic_load_n(&os_signals, __ATOMIC_RELAXED) >= 2);
-	CHECK(!waiter_done(&w[0]) && !waiter_done(&w[1]));
+	CHECK(!test_task_done(&w[0].t) && !test_task_done(&w[1].t));
 	cond_set(1);
 	wake_up_all(&wq);
-	waiter_join(&w[0]);
-	waiter_join(&w[1]);
+	test_task_join(&w[0].t);
+	test_task_join(&w[1].t);
 	CHECK_EQ(w[0].ret, 0);
 	CHECK(w[1].ret >= 1);
 	CHECK_EQ(w[0].pending_after, 0);
