@@ -46,6 +46,7 @@ struct lksync_tls {
 	unsigned int cpu_claim;		/* CPU claimed by get_cpu(), plus one; 0 = none */
 	struct task_struct *task;	/* current, once created */
 	unsigned int cpu_claim_depth;	/* get_cpu() nesting on cpu_claim */
+	unsigned int softirq_pending;	/* bit n: softirq n raised on this task */
 };
 #define LKSYNC_PENDING_IRQ	0x1u	/* an interrupt arrived while masked */
 #define LKSYNC_PENDING_SOFTIRQ	0x2u	/* softirqs raised while bh disabled */

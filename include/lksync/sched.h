@@ -16,6 +16,8 @@
 #include <lksync/bottom_half.h>
 
 #define TASK_COMM_LEN 16
+/* Interrupt lines (NR_IRQS in <lksync/irq.h>); sized here for the task's pending set. */
+#define LKSYNC_NR_IRQS 256
 
 struct task_struct {
 	unsigned int __state;		/* TASK_RUNNING, ...: also the sleep futex word */
@@ -30,6 +32,13 @@ struct task_struct {
 	struct lksync_tls *tls;		/* the owner thread's hot state */
 	struct kthread *kthread;	/* kthread_create() bookkeeping, or NULL */
 	void *sched_private;		/* free-list link while no thread owns it */
+	/*
+	 * Context layer (src/context/): each task is also a "CPU" that
+	 * interrupts are routed to and softirqs run on.
+	 */
+	unsigned long irq_pending[LKSYNC_NR_IRQS / (8 * sizeof(unsigned long))];
+					/* bit n: line n raised here, not yet handled */
+	void *context_private[4];	/* owned by src/context/ (tasklet lists, ...) */
 };
 
 #define PF_EXITING	0x00000004	/* the thread is exiting */

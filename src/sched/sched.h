@@ -52,4 +52,12 @@ long long lksync_now_ns(void);
 void lksync_bkl_drop(void);
 void lksync_bkl_retake(void);
 
+/*
+ * Set once by the context layer (src/context/): called on the exiting
+ * thread, before its task is marked PF_EXITING, so interrupt routes,
+ * pending interrupts and tasklets queued on the task move elsewhere
+ * instead of being lost (the kernel's CPU-hotplug takeover).
+ */
+extern void (*lksync_context_task_exit)(struct task_struct *t);
+
 #endif /* LKSYNC_SRC_SCHED_SCHED_H */

@@ -79,6 +79,7 @@ static struct task_struct *task_alloc(void)
 	t->sigignored = 0;
 	t->kthread = NULL;
 	t->sched_private = NULL;
+	memset(t->context_private, 0, sizeof(t->context_private));
 	return t;
 }
 
@@ -104,10 +105,16 @@ static void task_init(struct task_struct *t)
 	t->lock_depth = -1;
 }
 
+void (*lksync_context_task_exit)(struct task_struct *t);
+
 static void task_exit(void *arg)
 {
 	struct task_struct *t = arg;
+	void (*context_exit)(struct task_struct *) =
+		__atomic_load_n(&lksync_context_task_exit, __ATOMIC_ACQUIRE);
 
+	if (context_exit)
+		context_exit(t);
 	__atomic_or_fetch(&t->flags, PF_EXITING, __ATOMIC_RELAXED);
 	task_torn_down = 1;
 	lksync_tls.task = NULL;
