@@ -15,6 +15,7 @@
 #define LKSYNC_TIMER_H
 
 #include <stdbool.h>
+#include <time.h>		/* POSIX timer_delete() first: see timer_delete below */
 #include <lksync/compiler.h>
 #include <lksync/types.h>
 #include <lksync/list.h>
@@ -185,12 +186,24 @@ static inline void add_timer_global(struct timer_list *timer) { add_timer(timer)
  * Context: any, including hardirq.
  * Return: 0 if the timer was inactive, 1 if it was pending.
  */
-static inline int timer_delete(struct timer_list *timer)
+static inline int __timer_delete(struct timer_list *timer)
 {
 	return lksync_timer_delete(timer, false);
 }
+/*
+ * POSIX <time.h> has its own timer_delete(timer_t). The macro picks by
+ * argument type, so both work in one file; <time.h> is included above so
+ * that its prototype is never macro-expanded.
+ */
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L
+#define timer_delete(timer)							\
+	_Generic((timer), struct timer_list *: __timer_delete,			\
+		 default: (timer_delete))(timer)
+#else
+#define timer_delete(timer)	__timer_delete(timer)
+#endif
 /* del_timer - the older name of timer_delete(). */
-static inline int del_timer(struct timer_list *timer) { return timer_delete(timer); }
+static inline int del_timer(struct timer_list *timer) { return __timer_delete(timer); }
 
 /**
  * timer_delete_sync - deactivate a timer and wait for a running callback.
