@@ -2,8 +2,10 @@
 /*
  * Layer: sched. Time in jiffies, as linux/jiffies.h: HZ ticks per second,
  * counted from INITIAL_JIFFIES (the kernel's start value, five minutes before
- * the 32-bit counter wraps) at the start of the process. Read on the
- * monotonic clock, so jiffies never go back and advance while nobody looks.
+ * the 32-bit counter wraps) at the start of the process. jiffies_64 is a real
+ * counter, advanced by the tick (src/context/tick.c) and caught up from the
+ * monotonic clock on every read, so jiffies never go back and advance while
+ * no tick runs.
  * The wrap-safe comparisons are the kernel's, type-checked the same way.
  */
 #ifndef LKSYNC_JIFFIES_H
@@ -18,16 +20,36 @@
 #define INITIAL_JIFFIES	((unsigned long)(unsigned int)(-300 * HZ))
 #define MAX_JIFFY_OFFSET ((LONG_MAX >> 1) - 1)
 
+/*
+ * lksync_jiffies_64 - the jiffies counter itself, a real u64 that only moves
+ * forward. The tick interrupt advances it under xtime_lock (<lksync/timer.h>);
+ * between ticks (no timers pending: NO_HZ) every read catches it up from the
+ * monotonic clock with a lock-free compare-and-exchange, so a read is always
+ * current, and no reader ever sees it go back.
+ */
+LKSYNC_API extern u64 lksync_jiffies_64;
+
 /**
- * get_jiffies_64 - the 64-bit jiffies counter.
- * Context: any. Return: jiffies since the process started, plus INITIAL_JIFFIES.
+ * get_jiffies_64 - the 64-bit jiffies counter, brought up to date.
+ * Context: any (async-signal-safe). Return: jiffies since the process
+ * started, plus INITIAL_JIFFIES.
  */
 LKSYNC_API u64 lksync_get_jiffies_64(void);
 static inline u64 get_jiffies_64(void) { return lksync_get_jiffies_64(); }
 
-/* jiffies, jiffies_64 - the current tick count (unsigned long / u64). Read-only. */
+/*
+ * lksync_jiffies_64_snapshot - bring the counter up to date, copy it into a
+ * per-thread snapshot and return the snapshot's address: `jiffies_64` is an
+ * lvalue that reads like the kernel's variable (`ret = jiffies_64;`), with
+ * no data race against the tick. A write to it (the seeds' tick does
+ * `jiffies_64 += 1`) changes only the caller's snapshot; lksync's own tick
+ * owns the counter. Context: any (async-signal-safe).
+ */
+LKSYNC_API u64 *lksync_jiffies_64_snapshot(void);
+
+/* jiffies, jiffies_64 - the current tick count (unsigned long / u64). */
 #define jiffies		((unsigned long)lksync_get_jiffies_64())
-#define jiffies_64	lksync_get_jiffies_64()
+#define jiffies_64	(*lksync_jiffies_64_snapshot())
 
 /* time_after(a, b) - is jiffy @a after @b (wrap-safe)? Arguments: unsigned long lvalues. */
 #define time_after(a, b)							\

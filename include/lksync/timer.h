@@ -62,29 +62,25 @@ struct timer_list {
 #define DEFINE_TIMER(_name, _function)						\
 	struct timer_list _name = __TIMER_INITIALIZER(_function, 0)
 
+LKSYNC_API void lksync_timer_init(struct timer_list *timer,
+				  void (*callback)(struct timer_list *), unsigned int flags);
+
 /**
  * timer_setup - initialize a timer before first use.
  * @timer: the timer.
  * @callback: void (*)(struct timer_list *), run when the timer expires.
  * @flags: 0 or TIMER_DEFERRABLE / TIMER_PINNED / TIMER_IRQSAFE.
- * Context: any; the timer must not be pending.
+ * The first call also starts lksync's clock thread, so that timers armed
+ * later from interrupt handlers have a tick.
+ * Context: any but hardirq/softirq for the very first timer; the timer
+ * must not be pending.
  * Return: nothing.
  */
-static inline void __timer_setup(struct timer_list *timer,
-				 void (*callback)(struct timer_list *),
-				 unsigned int flags)
-{
-	timer->entry.next = NULL;
-	timer->entry.prev = NULL;
-	timer->expires = 0;
-	timer->function = callback;
-	timer->flags = flags & TIMER_INIT_FLAGS;
-}
 #define timer_setup(timer, callback, flags)					\
-	__timer_setup((timer), (callback), (flags))
+	lksync_timer_init((timer), (callback), (flags))
 /* timer_setup_on_stack - timer_setup() for a timer on the stack. */
 #define timer_setup_on_stack(timer, callback, flags)				\
-	__timer_setup((timer), (callback), (flags))
+	lksync_timer_init((timer), (callback), (flags))
 /* destroy_timer_on_stack - end of an on-stack timer's life (debug objects only). */
 static inline void destroy_timer_on_stack(struct timer_list *timer) { (void)timer; }
 
@@ -161,8 +157,8 @@ static inline int timer_reduce(struct timer_list *timer, unsigned long expires)
 
 /**
  * add_timer - arm an inactive timer for timer->expires.
- * Arming a pending timer is a bug: reported (kernel BUG_ON), then treated
- * as mod_timer().
+ * Arming a pending timer is a bug: reported once (the kernel's
+ * WARN_ON_ONCE; older kernels BUG()), and the timer is left as it was.
  * Context: any, including hardirq.
  * Return: nothing.
  */

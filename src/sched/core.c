@@ -199,8 +199,16 @@ void lksync_ndelay(unsigned long long ns)
 		cpu_relax();
 }
 
-/* Jiffies start at INITIAL_JIFFIES when the process does (or at the first read). */
+/*
+ * Jiffies start at INITIAL_JIFFIES when the process does (or at the first
+ * read). The counter is a u64 that only grows: the clock's jiffy, computed
+ * on each read, is published with a compare-and-exchange maximum, so
+ * concurrent readers, the tick and a reader in a signal handler all agree
+ * and none sees it go back. It publishes nothing but itself: relaxed order.
+ */
 static long long jiffies_base_ns;
+u64 lksync_jiffies_64 = INITIAL_JIFFIES;
+static __thread u64 jiffies_64_snap LKSYNC_TLS_MODEL;
 
 __attribute__((constructor)) static void jiffies_init(void)
 {
@@ -213,10 +221,34 @@ __attribute__((constructor)) static void jiffies_init(void)
 u64 lksync_get_jiffies_64(void)
 {
 	long long base = __atomic_load_n(&jiffies_base_ns, __ATOMIC_RELAXED);
+	u64 now, cur;
 
 	if (unlikely(!base)) {
 		jiffies_init();
 		base = __atomic_load_n(&jiffies_base_ns, __ATOMIC_RELAXED);
 	}
-	return (u64)INITIAL_JIFFIES + (u64)((lksync_now_ns() - base) / TICK_NSEC);
+	now = (u64)INITIAL_JIFFIES + (u64)((lksync_now_ns() - base) / TICK_NSEC);
+	cur = __atomic_load_n(&lksync_jiffies_64, __ATOMIC_RELAXED);
+	/* A failed exchange reloads cur: stop once someone published >= now. */
+	while (cur < now) {
+		if (__atomic_compare_exchange_n(&lksync_jiffies_64, &cur, now, 1,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return now;
+	}
+	return cur;
+}
+
+/* The monotonic time at which jiffy @j begins (for the tick's clock thread). */
+long long lksync_jiffy_start_ns(u64 j)
+{
+	if (unlikely(!__atomic_load_n(&jiffies_base_ns, __ATOMIC_RELAXED)))
+		jiffies_init();
+	return __atomic_load_n(&jiffies_base_ns, __ATOMIC_RELAXED) +
+	       (long long)(j - INITIAL_JIFFIES) * TICK_NSEC;
+}
+
+u64 *lksync_jiffies_64_snapshot(void)
+{
+	jiffies_64_snap = lksync_get_jiffies_64();
+	return &jiffies_64_snap;
 }
