@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "adapters.h"
+#include "context.h"
 #include "driver.h"
 #include "report.h"
 
@@ -87,7 +88,8 @@ static void usage(FILE *f)
 "  --cs N             work units inside the critical section (default 4)\n"
 "  --outside N        work units between operations (default 0)\n"
 "  --family LIST      tables to run: uncontended,spin,rw(-read,-mix),seq(-writer),atomic,\n"
-"                     mutex(-uncontended),sem(-count),rwsem(-read,-mix),wakeup\n"
+"                     mutex(-uncontended),sem(-count),rwsem(-read,-mix),wakeup,\n"
+"                     irq,timer,workqueue (execution contexts)\n"
 "  --adapters LIST    adapters whose name or key contains one of LIST (case-insensitive)\n"
 "  --seq-writer       also the seq-writer table: seq readers with one concurrent writer\n"
 "  --csv FILE         write every median: family,adapter,threads,mops,fairness,ns_per_op,reps\n"
@@ -140,6 +142,25 @@ static int table_selected(const struct bench_table *tb)
 	return !opt.family || in_list(opt.family, tb->key);
 }
 
+/* The execution-context tables (context.c, workqueue.c): not adapter loops. */
+static const struct {
+	const char *key, *title;
+	int (*run)(FILE *out, const struct bench_ctx_params *p);
+} ctx_tables[] = {
+	{ "irq", "interrupt latency: lksync_irq_raise() to handler, against a bare signal",
+	  bench_irq_latency },
+	{ "timer", "timer and delayed-work accuracy, against clock_nanosleep()",
+	  bench_timer_accuracy },
+	{ "workqueue", "work item throughput, several producers, against GThreadPool",
+	  bench_workqueue },
+};
+#define NR_CTX_TABLES (sizeof(ctx_tables) / sizeof(ctx_tables[0]))
+
+static int ctx_selected(unsigned i)
+{
+	return !opt.family || in_list(opt.family, ctx_tables[i].key);
+}
+
 static int adapter_selected(const struct bench_adapter *a)
 {
 	char buf[128];
@@ -167,6 +188,8 @@ static void list(void)
 	printf("tables:\n");
 	for (unsigned i = 0; i < NR_TABLES; i++)
 		printf("  %-12s %s\n", tables[i].key, tables[i].title);
+	for (unsigned i = 0; i < NR_CTX_TABLES; i++)
+		printf("  %-12s %s\n", ctx_tables[i].key, ctx_tables[i].title);
 	printf("adapters:\n");
 	for (unsigned i = 0; i < NR_ADAPTERS; i++) {
 		static const char *const fam[BENCH_NR_FAMILIES] = {
@@ -381,7 +404,7 @@ static const char *glib_state(void)
 int main(int argc, char **argv)
 {
 	struct bench_results res = { .tables = tables, .nr_tables = NR_TABLES };
-	unsigned skipped_serial = 0;
+	unsigned skipped_serial = 0, nr_ctx = 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int failed, status = 0;
 
@@ -396,7 +419,9 @@ int main(int argc, char **argv)
 	res.threads = opt.threads;
 	res.nr_threads = opt.nr_threads;
 	res.cfg = plan(&res.nr_cfg, &skipped_serial);
-	if (!res.nr_cfg) {
+	for (unsigned i = 0; i < NR_CTX_TABLES; i++)
+		nr_ctx += ctx_selected(i);
+	if (!res.nr_cfg && !nr_ctx) {
 		fprintf(stderr, "lksync-bench: --family/--adapters select nothing (see --list)\n");
 		return 1;
 	}
@@ -417,12 +442,26 @@ int main(int argc, char **argv)
 		res.nr_cfg, opt.reps, opt.p.duration,
 		res.nr_cfg * opt.reps * opt.p.duration * 1.15 + res.nr_cfg * opt.reps * 0.005);
 
-	run_all(res.cfg, res.nr_cfg);
-	bench_print_tables(stdout, &res);
-	failed = bench_print_targets(stdout, &res);
-	if (opt.csv && bench_write_csv(opt.csv, &res))
+	failed = 0;
+	if (res.nr_cfg) {
+		run_all(res.cfg, res.nr_cfg);
+		bench_print_tables(stdout, &res);
+		failed = bench_print_targets(stdout, &res);
+	}
+	for (unsigned i = 0; i < NR_CTX_TABLES; i++) {
+		struct bench_ctx_params cp = { .duration = opt.p.duration, .reps = opt.reps };
+
+		if (!ctx_selected(i))
+			continue;
+		if (opt.progress)
+			fprintf(stderr, "\r\033[K%s ...", ctx_tables[i].key);
+		failed += ctx_tables[i].run(stdout, &cp);
+		if (opt.progress)
+			fprintf(stderr, "\r\033[K");
+	}
+	if (opt.csv && res.nr_cfg && bench_write_csv(opt.csv, &res))
 		status = 1;
-	if (opt.plot && bench_plot(opt.plot, &res))
+	if (opt.plot && res.nr_cfg && bench_plot(opt.plot, &res))
 		status = 1;
 	if (opt.check && failed)
 		status = 1;
