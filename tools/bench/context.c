@@ -30,7 +30,10 @@
 #include <lksync/irq.h>
 #include <lksync/kthread.h>
 #include <lksync/timer.h>
+#if __has_include(<lksync/workqueue.h>)
 #include <lksync/workqueue.h>
+#define BENCH_HAVE_WQ 1
+#endif
 #include "context.h"
 
 #define IRQ_LINE	200
@@ -284,7 +287,9 @@ int bench_irq_latency(FILE *out, const struct bench_ctx_params *p)
 
 struct btimer {
 	struct timer_list timer;
+#ifdef BENCH_HAVE_WQ
 	struct delayed_work dwork;
+#endif
 	long long armed_at;
 	int delay_ms;
 	unsigned seed;
@@ -318,6 +323,7 @@ static void btimer_fn(struct timer_list *t)
 		mod_timer(&b->timer, jiffies + msecs_to_jiffies(b->delay_ms));
 }
 
+#ifdef BENCH_HAVE_WQ
 static void bwork_fn(struct work_struct *w)
 {
 	struct btimer *b = container_of(to_delayed_work(w), struct btimer, dwork);
@@ -326,6 +332,7 @@ static void bwork_fn(struct work_struct *w)
 	if (!__atomic_load_n(&timers_stop, __ATOMIC_RELAXED))
 		queue_delayed_work(system_wq, &b->dwork, msecs_to_jiffies(b->delay_ms));
 }
+#endif
 
 static void *sleeper(void *arg)
 {
@@ -357,8 +364,10 @@ static unsigned timer_run(int kind, double duration)
 			timer_setup(&b->timer, btimer_fn, 0);
 			mod_timer(&b->timer, jiffies + msecs_to_jiffies(b->delay_ms));
 		} else if (kind == 1) {
+#ifdef BENCH_HAVE_WQ
 			INIT_DELAYED_WORK(&b->dwork, bwork_fn);
 			queue_delayed_work(system_wq, &b->dwork, msecs_to_jiffies(b->delay_ms));
+#endif
 		} else {
 			pthread_create(&th[i], NULL, sleeper, b);
 		}
@@ -368,8 +377,11 @@ static unsigned timer_run(int kind, double duration)
 	for (int i = 0; i < NR_TIMERS; i++) {
 		if (kind == 0)
 			del_timer_sync(&btimers[i].timer);
-		else if (kind == 1)
+		else if (kind == 1) {
+#ifdef BENCH_HAVE_WQ
 			cancel_delayed_work_sync(&btimers[i].dwork);
+#endif
+		}
 		else
 			pthread_join(th[i], NULL);
 	}
