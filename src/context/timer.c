@@ -303,9 +303,16 @@ int lksync_mod_timer(struct timer_list *timer, unsigned long expires, unsigned i
 
 	if (mode == LKSYNC_TIMER_ADD && WARN_ON_ONCE(timer_pending(timer)))
 		return 0;
-	/* Starting the clock thread allocates: only where that is allowed. */
-	if (unlikely(!lksync_tick_started()) && !in_interrupt())
-		lksync_tick_start();
+	/*
+	 * Starting the clock thread allocates: not from an interrupt handler.
+	 * timer_setup() normally started it long before.
+	 */
+	if (unlikely(!lksync_tick_started())) {
+		if (!in_interrupt())
+			lksync_tick_start();
+		else
+			WARN_ONCE(1, "timer: first timer armed in interrupt context: no tick until a timer is set up in task context\n");
+	}
 
 	raw_spin_lock_irqsave(&base.lock, flags);
 	ret = timer->entry.next != NULL;
@@ -398,7 +405,7 @@ int lksync_timer_delete_sync(struct timer_list *timer, bool shutdown)
 			 * or from an interrupt on top of it. Waiting would hang
 			 * for ever (the kernel deadlocks): report and return.
 			 */
-			WARN(1, "timer_delete_sync() of a timer whose callback %ps this task is running\n",
+			WARN(1, "timer_delete_sync() of a timer whose callback %p this task is running\n",
 			     (void *)timer->function);
 			ret = 0;
 			break;
