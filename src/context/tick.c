@@ -107,6 +107,8 @@ static void *clock_main(void *arg)
 
 	(void)arg;
 	prctl(PR_SET_NAME, "ktimerd");
+	/* The default 50 us of timer slack would be added to every tick. */
+	prctl(PR_SET_TIMERSLACK, 1UL);
 	irq_ok = !request_irq(LKSYNC_TIMER_IRQ, tick_interrupt, IRQF_TIMER, "timer",
 			      &tick_dev);
 	/* Release: lksync_timer_tick_task() reads the task once it sees 2. */
