@@ -754,7 +754,7 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 {
 	struct pool_workqueue *pwq = data_pwq(work_data(work));
 	struct worker_pool *pool = worker->pool;
-	bool cpu_intensive = pwq->wq->flags & WQ_CPU_INTENSIVE;
+	bool cpu_intensive = READ_ONCE(pwq->wq->flags) & WQ_CPU_INTENSIVE;
 	unsigned long data = work_data(work);
 
 	list_add(&worker->hentry, busy_bucket(pool, work));
@@ -885,7 +885,7 @@ void lksync_destroy_workqueue(struct workqueue_struct *wq)
 
 void lksync_workqueue_set_max_active(struct workqueue_struct *wq, int max_active)
 {
-	if (WARN_ON(wq->flags & __WQ_ORDERED_EXPLICIT))
+	if (WARN_ON(READ_ONCE(wq->flags) & __WQ_ORDERED_EXPLICIT))
 		return;
 	if (max_active < 1 || max_active > WQ_MAX_ACTIVE)
 		max_active = max_active < 1 ? 1 : WQ_MAX_ACTIVE;

@@ -63,8 +63,6 @@
 enum {
 	POOL_UNBOUND		= 1 << 0,	/* not concurrency managed */
 	POOL_HIGHPRI		= 1 << 1,
-	POOL_NEED_SPARE		= 1 << 2,	/* a worker started with none idle */
-	POOL_MAYDAY		= 1 << 3,	/* no worker could be had: rescuers called */
 };
 
 enum {
@@ -82,7 +80,8 @@ struct worker_pool {
 	raw_spinlock_t		lock;
 	int			id;		/* index in lksync_wq_pools[]; in work->data off queue */
 	int			cpu;		/* -1 for an unbound pool */
-	unsigned int		flags;		/* POOL_* */
+	unsigned int		flags;		/* POOL_*, set at boot */
+	bool			need_spare;	/* a worker started with none idle */
 	struct list_head	worklist;	/* items ready to run */
 	int			nr_workers;
 	int			nr_idle;

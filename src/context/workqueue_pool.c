@@ -249,13 +249,13 @@ static void manage_pool(struct worker_pool *pool, long long now, struct manage_r
 		}
 	}
 	lksync_wq_kick_pool(pool);
-	if ((wq_need_more_worker(pool) || (pool->flags & POOL_NEED_SPARE)) && !pool->nr_idle) {
+	if ((wq_need_more_worker(pool) || pool->need_spare) && !pool->nr_idle) {
 		if (pool->nr_workers < wq_max_workers)
 			r->create = true;
 		else if (!list_empty(&pool->worklist))
 			send_mayday(pool);
 	}
-	pool->flags &= ~(unsigned int)POOL_NEED_SPARE;
+	pool->need_spare = false;
 	while (too_many_workers(pool) && r->nr_reaped < 8) {
 		long long expires;
 
@@ -387,7 +387,7 @@ static int worker_thread(void *arg)
 		if (wq_need_more_worker(pool)) {
 			/* Keep a spare idle worker, for when this one sleeps in an item. */
 			if (!pool->nr_idle) {
-				pool->flags |= POOL_NEED_SPARE;
+				pool->need_spare = true;
 				lksync_wq_request_manager();
 			}
 			lksync_wq_worker_clr_flags(worker, WORKER_PREP);
