@@ -216,7 +216,8 @@ void lksync_raise_softirq(unsigned int nr)
 
 	if (WARN_ONCE(nr >= NR_SOFTIRQS, "raise_softirq: bad softirq %u\n", nr))
 		return;
-	if (unlikely(!lksync_softirq_ready()) && preemptible())
+	/* Lazily, where creating threads is safe: task context, not in a handler. */
+	if (unlikely(!lksync_softirq_ready()) && in_task() && !irqs_disabled())
 		lksync_softirq_init();
 	local_irq_save(flags);
 	lksync_raise_softirq_irqoff(nr);

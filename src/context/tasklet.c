@@ -66,7 +66,7 @@ void lksync_tasklet_schedule(struct tasklet_struct *t, unsigned int nr)
 	struct task_struct *me;
 	unsigned long flags;
 
-	if (unlikely(!lksync_softirq_ready()) && preemptible())
+	if (unlikely(!lksync_softirq_ready()) && in_task() && !irqs_disabled())
 		lksync_softirq_init();
 	me = current;	/* a handler's thread always has its task */
 	local_irq_save(flags);
@@ -187,8 +187,11 @@ void lksync_tasklet_enable(struct tasklet_struct *t)
 {
 	smp_mb__before_atomic();
 	/* A tasklet scheduled while disabled may be parked in a backing-off ksoftirqd. */
-	if (atomic_dec_and_test(&t->count) && test_bit(TASKLET_STATE_SCHED, &t->state))
+	if (atomic_dec_and_test(&t->count) && test_bit(TASKLET_STATE_SCHED, &t->state)) {
+		if (unlikely(!lksync_softirq_ready()) && in_task() && !irqs_disabled())
+			lksync_softirq_init();
 		lksync_softirq_kick();
+	}
 }
 
 void lksync_tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data)
@@ -199,7 +202,7 @@ void lksync_tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), 
 	t->func = func;
 	t->use_callback = false;
 	t->data = data;
-	if (preemptible())
+	if (in_task() && !irqs_disabled())
 		lksync_softirq_init();
 }
 
@@ -211,6 +214,6 @@ void lksync_tasklet_setup(struct tasklet_struct *t, void (*callback)(struct task
 	t->callback = callback;
 	t->use_callback = true;
 	t->data = 0;
-	if (preemptible())
+	if (in_task() && !irqs_disabled())
 		lksync_softirq_init();
 }
