@@ -37,6 +37,7 @@
 #include <lksync/sched.h>
 #include <lksync/bug.h>
 #include "arch/futex.h"
+#include "locking/wait_lock.h"	/* base.lock excludes for real in the UP build too */
 #include "context/timer.h"
 
 #define TVN_BITS	6
