@@ -82,6 +82,7 @@ struct worker_pool {
 	int			cpu;		/* -1 for an unbound pool */
 	unsigned int		flags;		/* POOL_*, set at boot */
 	bool			need_spare;	/* a worker started with none idle */
+	bool			reap_armed;	/* the manager knows it has idle workers to reap */
 	struct list_head	worklist;	/* items ready to run */
 	int			nr_workers;
 	int			nr_idle;

@@ -115,6 +115,15 @@ bool lksync_wq_kick_pool(struct worker_pool *pool)
 	return true;
 }
 
+/* The kernel's rule: keep two idle workers, more only if many are busy. */
+static bool too_many_workers(struct worker_pool *pool)
+{
+	int nr_idle = pool->nr_idle;
+	int nr_busy = pool->nr_workers - nr_idle;
+
+	return nr_idle > 2 && (nr_idle - 2) * WQ_MAX_IDLE_RATIO >= nr_busy;
+}
+
 static void worker_enter_idle(struct worker *worker)
 {
 	struct worker_pool *pool = worker->pool;
@@ -123,6 +132,11 @@ static void worker_enter_idle(struct worker *worker)
 	pool->nr_idle++;
 	worker->last_active = lksync_now_ns();
 	list_add(&worker->entry, &pool->idle_list);
+	/* The kernel arms the pool's idle timer here; the manager is ours. */
+	if (!pool->reap_armed && too_many_workers(pool)) {
+		pool->reap_armed = true;
+		lksync_wq_request_manager();
+	}
 }
 
 static void worker_leave_idle(struct worker *worker)
@@ -130,15 +144,6 @@ static void worker_leave_idle(struct worker *worker)
 	worker->flags &= ~WORKER_IDLE;
 	worker->pool->nr_idle--;
 	list_del_init(&worker->entry);
-}
-
-/* The kernel's rule: keep two idle workers, more only if many are busy. */
-static bool too_many_workers(struct worker_pool *pool)
-{
-	int nr_idle = pool->nr_idle;
-	int nr_busy = pool->nr_workers - nr_idle;
-
-	return nr_idle > 2 && (nr_idle - 2) * WQ_MAX_IDLE_RATIO >= nr_busy;
 }
 
 static int worker_thread(void *arg);
@@ -274,6 +279,7 @@ static void manage_pool(struct worker_pool *pool, long long now, struct manage_r
 	}
 	if (r->nr_reaped == 8)
 		r->next = now;
+	pool->reap_armed = too_many_workers(pool);	/* and r->next says when */
 	raw_spin_unlock_irq(&pool->lock);
 
 	for (int i = 0; i < r->nr_reaped; i++) {
