@@ -105,7 +105,10 @@ struct delayed_work {
 
 #define work_data_bits(work)	((unsigned long *)(&(work)->data))
 
-/* to_delayed_work - the delayed_work embedding @work. Context: any. */
+/**
+ * to_delayed_work - the delayed_work embedding @work.
+ * Context: any. Return: the delayed_work.
+ */
 static inline struct delayed_work *to_delayed_work(struct work_struct *work)
 {
 	return container_of(work, struct delayed_work, work);
@@ -119,9 +122,10 @@ LKSYNC_API void lksync_delayed_work_timer_fn(struct timer_list *t);
 #define delayed_work_timer_fn	lksync_delayed_work_timer_fn
 
 /*
- * Starts the workqueue machinery's manager thread, once, from process
- * context (queuing from an interrupt handler cannot create threads).
- * Called by INIT_WORK() and every process-context entry point.
+ * lksync_wq_prepare - start the workqueue machinery's manager thread,
+ * once, from process context (queuing from an interrupt handler cannot
+ * create threads). Called by INIT_WORK() and every entry point.
+ * Context: any (does nothing in interrupt context).
  */
 LKSYNC_API extern int lksync_wq_online;
 LKSYNC_API void lksync_wq_online_slow(void);
@@ -191,7 +195,10 @@ static inline void __lksync_init_work(struct work_struct *work, work_func_t func
 		    TIMER_IRQSAFE | TIMER_DEFERRABLE);				\
 } while (0)
 
-/* destroy_work_on_stack - end of an on-stack item's life (debug objects only). */
+/*
+ * destroy_work_on_stack - end of an on-stack item's life (debug objects
+ * only). Context: any; the item idle.
+ */
 static inline void destroy_work_on_stack(struct work_struct *work) { (void)work; }
 static inline void destroy_delayed_work_on_stack(struct delayed_work *work)
 {
@@ -495,17 +502,21 @@ LKSYNC_API unsigned int lksync_work_busy(struct work_struct *work);
 #define work_busy(work)		lksync_work_busy(work)
 
 /**
- * workqueue_set_max_active - change @wq's max_active (not for ordered queues).
- * Context: process context.
+ * workqueue_set_max_active - change @wq's max_active (not for ordered
+ * queues); waiting items start at once if the new limit lets them.
+ * Context: process context; may sleep.
  */
 LKSYNC_API void lksync_workqueue_set_max_active(struct workqueue_struct *wq, int max_active);
 #define workqueue_set_max_active(wq, n)	lksync_workqueue_set_max_active((wq), (n))
 
-/* workqueue_congested - are items of @wq waiting for max_active room? Return: true if so. */
+/**
+ * workqueue_congested - are items of @wq waiting for max_active room?
+ * Context: any. Return: true if so (a snapshot).
+ */
 LKSYNC_API bool lksync_workqueue_congested(int cpu, struct workqueue_struct *wq);
 #define workqueue_congested(cpu, wq)	lksync_workqueue_congested((cpu), (wq))
 
-/* set_worker_desc - a description of the current worker, for debugging (ignored). */
+/* set_worker_desc - a description of the current worker, for debugging (ignored). Context: any. */
 static inline void set_worker_desc(const char *fmt, ...) { (void)fmt; }
 
 #endif /* LKSYNC_WORKQUEUE_H */
