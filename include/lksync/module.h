@@ -36,12 +36,14 @@ struct module;
  */
 static inline bool try_module_get(struct module *mod)
 {
+	(void)mod;
 	return true;
 }
 
 /* module_put - drop a reference taken by try_module_get(). Context: any. */
 static inline void module_put(struct module *mod)
 {
+	(void)mod;
 }
 
 #define __lksync_modinfo(tag, info)	_Static_assert(sizeof(info) > 0, tag)

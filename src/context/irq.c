@@ -52,6 +52,7 @@
 #include "locking/wait_lock.h"
 #include "sched/sched.h"
 #include "context/softirq.h"
+#include "context/timer.h"
 
 #define IRQS_PENDING	0x1u
 #define IRQS_INPROGRESS	0x2u
@@ -521,6 +522,11 @@ int lksync_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	ret = lksync_softirq_init();
 	if (ret)
 		return ret;
+	/*
+	 * The clock cannot be started from a handler (it is a thread): start
+	 * it now, so a timer first armed in an interrupt handler still ticks.
+	 */
+	lksync_tick_start();
 	action = calloc(1, sizeof(*action));
 	if (!action)
 		return -ENOMEM;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <lksync/types.h>
+#include "sched/sched.h"	/* lksync_jiffy_start_ns() */
 
 /* TIMER_SOFTIRQ's action: run every timer whose jiffy has come. Context: softirq. */
 void lksync_timer_softirq(void);
@@ -26,8 +27,5 @@ void lksync_tick_start(void);
 bool lksync_tick_started(void);
 /* tick.c: wake the clock to re-plan (a timer was armed earlier than planned). Context: any. */
 void lksync_tick_kick(void);
-
-/* sched/core.c: the monotonic-clock time at which jiffy @j begins. Context: any. */
-long long lksync_jiffy_start_ns(u64 j);
 
 #endif /* LKSYNC_SRC_CONTEXT_TIMER_H */

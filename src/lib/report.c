@@ -4,6 +4,7 @@
  * sink. Reports are serialized by a simple lock word so two tasks' reports
  * never interleave; a report built while another is printed waits briefly.
  */
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,20 +74,39 @@ rb_message(struct rbuf *b, const char *fmt, va_list ap)
 		rb_add(b, "\n");
 }
 
+/*
+ * Reports may be made in interrupt context (a WARN in a handler, a timer
+ * callback): nothing here allocates. backtrace() loads its unwinder on first
+ * use, which does allocate, so it is loaded once at start-up; dladdr() names
+ * the frames without the malloc() of backtrace_symbols().
+ */
+__attribute__((constructor)) static void rb_trace_warm(void)
+{
+	void *pc[2];
+
+	backtrace(pc, 2);
+}
+
 static void rb_trace(struct rbuf *b, int skip)
 {
 	void *pc[32];
 	int n = backtrace(pc, 32);
-	char **sym = backtrace_symbols(pc, n);
 
 	rb_add(b, "Call Trace:\n");
 	for (int i = skip; i < n; i++) {
-		if (sym)
-			rb_add(b, " %s\n", sym[i]);
+		Dl_info info;
+		int found = dladdr(pc[i], &info);
+
+		if (found && info.dli_sname)
+			rb_add(b, " %s+0x%tx [<%p>]\n", info.dli_sname,
+			       (char *)pc[i] - (char *)info.dli_saddr, pc[i]);
+		else if (found && info.dli_fname)
+			rb_add(b, " %s+0x%tx [<%p>]\n", strrchr(info.dli_fname, '/') ?
+			       strrchr(info.dli_fname, '/') + 1 : info.dli_fname,
+			       (char *)pc[i] - (char *)info.dli_fbase, pc[i]);
 		else
 			rb_add(b, " [<%p>]\n", pc[i]);
 	}
-	free(sym);
 }
 
 /* Straight from the OS: lib sits below sched and cannot ask for `current`. */

@@ -4,6 +4,7 @@
 #define LKSYNC_SRC_SCHED_SCHED_H
 
 #include <lksync/sched.h>
+#include <lksync/types.h>
 
 /*
  * Set in task_struct::__state by a task parked in the futex on that word, so
@@ -44,6 +45,8 @@ static inline int lksync_task_parked(const struct task_struct *t)
 
 /* Monotonic clock in nanoseconds. */
 long long lksync_now_ns(void);
+/* The monotonic time, in nanoseconds, at which jiffy @j begins. */
+long long lksync_jiffy_start_ns(u64 j);
 
 /*
  * The Big Kernel Lock around a sleep (src/locking/bkl.c): schedule() drops it
