@@ -93,6 +93,34 @@ TEST(seeds_example_with_tick)
 	CHECK(!timer_pending(&ticker));
 }
 
+/* HZ_PERIODIC: the tick interrupt comes every jiffy with no timer pending. */
+TEST(periodic_tick)
+{
+	unsigned seq0, seq1;
+	long long t0, ms;
+	u64 j0, j1;
+
+	CHECK(!lksync_tick_set_periodic(true));		/* NO_HZ by default */
+	usleep(5000);
+	t0 = test_now_ms();
+	seq0 = read_seqbegin(&xtime_lock);
+	j0 = my_get_jiffies_64();
+	usleep(100000);
+	seq1 = read_seqbegin(&xtime_lock);
+	j1 = my_get_jiffies_64();
+	ms = test_now_ms() - t0;
+	/* Each tick writes once (sequence +2); allow a loaded machine to miss half. */
+	CHECK((long long)(seq1 - seq0) / 2 >= ms / 2);
+	CHECK(j1 - j0 + 2 >= (u64)ms);
+	CHECK(lksync_tick_set_periodic(false));
+	/* Back to NO_HZ: nothing pending, so the tick stops writing. */
+	usleep(5000);
+	seq0 = read_seqbegin(&xtime_lock);
+	usleep(50000);
+	seq1 = read_seqbegin(&xtime_lock);
+	CHECK(seq1 - seq0 <= 2 * 2);
+}
+
 TEST(advances_without_tick)
 {
 	u64 a, b;
@@ -140,6 +168,7 @@ int main(void)
 {
 	test_watchdog(30);
 	RUN(seeds_example_with_tick);
+	RUN(periodic_tick);
 	RUN(advances_without_tick);
 	RUN(variable_semantics);
 	return test_done();

@@ -321,4 +321,15 @@ LKSYNC_API extern seqlock_t lksync_xtime_lock;
  */
 LKSYNC_API struct task_struct *lksync_timer_tick_task(void);
 
+/**
+ * lksync_tick_set_periodic - tick every jiffy, or only when timers need it.
+ * @periodic: true for the kernel's HZ_PERIODIC (a tick interrupt at every
+ *	jiffy, whether or not a timer is pending), false for NO_HZ (the
+ *	default: a tick only at the jiffies where the timer wheel has work;
+ *	jiffies_64 is caught up from the clock on every read either way).
+ * Context: process context; starts the clock if needed.
+ * Return: the previous setting.
+ */
+LKSYNC_API bool lksync_tick_set_periodic(bool periodic);
+
 #endif /* LKSYNC_TIMER_H */

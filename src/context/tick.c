@@ -3,7 +3,8 @@
  * Layer: context. The timer tick: a real interrupt line (LKSYNC_TIMER_IRQ,
  * IRQF_TIMER) that lksync requests for itself, raised by a clock thread
  * ("ktimerd") at the jiffies where the timer wheel has work, and not at all
- * while no timer is pending (NO_HZ). Its handler advances jiffies_64 under
+ * while no timer is pending (NO_HZ), or at every jiffy once
+ * lksync_tick_set_periodic(true) asked for the kernel's HZ_PERIODIC. Its handler advances jiffies_64 under
  * xtime_lock and raises TIMER_SOFTIRQ when a timer is due; the wheel runs in
  * that softirq (src/context/timer.c).
  *
@@ -41,6 +42,7 @@ seqlock_t lksync_xtime_lock = __SEQLOCK_UNLOCKED(lksync_xtime_lock);
 
 static u32 tick_state;
 static u32 clock_seq;
+static bool tick_periodic;		/* HZ_PERIODIC rather than NO_HZ */
 static struct task_struct *tick_task;
 static int tick_dev;			/* the line's dev_id */
 
@@ -101,7 +103,7 @@ static void clock_sleep(u32 seq, long long deadline)
 static void *clock_main(void *arg)
 {
 	unsigned long next, last = 0;
-	bool have_last = false, irq_ok;
+	bool have_last = false, irq_ok, have;
 	long long deadline;
 	u32 seq;
 
@@ -119,7 +121,18 @@ static void *clock_main(void *arg)
 	for (;;) {
 		/* Read before planning: a later kick changes it and ends the sleep. */
 		seq = __atomic_load_n(&clock_seq, __ATOMIC_RELAXED);
-		if (!lksync_timer_next_event(&next)) {
+		have = lksync_timer_next_event(&next);
+		if (__atomic_load_n(&tick_periodic, __ATOMIC_RELAXED)) {
+			/* The jiffy after the last tick; now, if that one is past. */
+			unsigned long now = jiffies;
+			unsigned long every = have_last && time_after(last + 1, now) ?
+					      last + 1 : now;
+
+			if (!have || time_after(next, every))
+				next = every;
+			have = true;
+		}
+		if (!have) {
 			clock_sleep(seq, 0);
 			continue;
 		}
@@ -163,6 +176,15 @@ void lksync_tick_start(void)
 		 "timer: cannot start the clock thread\n"))
 		__atomic_store_n(&tick_state, 0, __ATOMIC_RELAXED);
 	pthread_attr_destroy(&attr);
+}
+
+bool lksync_tick_set_periodic(bool periodic)
+{
+	bool old = __atomic_exchange_n(&tick_periodic, periodic, __ATOMIC_RELAXED);
+
+	lksync_tick_start();
+	lksync_tick_kick();	/* re-plan now */
+	return old;
 }
 
 void lksync_tick_kick(void)
