@@ -330,6 +330,16 @@ static void *wq_manager_main(void *arg)
 		if (r.busy)
 			linger_until = now + WQ_MANAGER_LINGER_NS;
 		ticking = now < linger_until;
+		if (!ticking && __atomic_load_n(&wq_manager_tick, __ATOMIC_RELAXED)) {
+			/*
+			 * Stop ticking only after a scan that began with the
+			 * flag clear: a worker that starts an item under its
+			 * pool lock either is seen busy by that scan, or sees
+			 * the flag clear and asks for us (the lock orders it).
+			 */
+			__atomic_store_n(&wq_manager_tick, 0, __ATOMIC_RELAXED);
+			continue;
+		}
 		__atomic_store_n(&wq_manager_tick, ticking, __ATOMIC_RELAXED);
 		if (ticking && now + WQ_WATCHDOG_NS < r.next)
 			r.next = now + WQ_WATCHDOG_NS;
