@@ -313,8 +313,20 @@ TEST(ordered)
 			/* From several CPUs' point of view: order is the queue's. */
 			CHECK(queue_work_on(i % 3, q, &order_items[i].work));
 		}
-		flush_workqueue(q);
-		CHECK_EQ(order_next, NR_ORDER);
+		if (!round) {
+			/* Flushing an item still waiting for max_active room. */
+			CHECK(flush_work(&order_items[NR_ORDER / 2].work));
+			CHECK(__atomic_load_n(&order_next, __ATOMIC_RELAXED) > NR_ORDER / 2);
+			flush_workqueue(q);
+			CHECK_EQ(order_next, NR_ORDER);
+		} else {
+			/* Canceling one: true while it waits, and it never runs. */
+			bool was = cancel_work_sync(&order_items[NR_ORDER - 1].work);
+
+			flush_workqueue(q);
+			CHECK_EQ(order_next, was ? NR_ORDER - 1 : NR_ORDER);
+			order_seen[NR_ORDER - 1] = NR_ORDER - 1;
+		}
 		for (int i = 0; i < NR_ORDER; i++)
 			if (order_seen[i] != i)
 				in_order = 0;
