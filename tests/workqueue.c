@@ -290,7 +290,9 @@ static void ordered_fn(struct work_struct *work)
 
 	if (in > order_max_inside)
 		order_max_inside = in;
-	order_seen[order_next++] = it->idx;
+	/* One item at a time writes; the test reads the count while others run. */
+	order_seen[order_next] = it->idx;
+	__atomic_store_n(&order_next, order_next + 1, __ATOMIC_RELEASE);
 	if (it->idx % 16 == 0)
 		msleep(2);	/* the next item must still wait */
 	__atomic_sub_fetch(&order_inside, 1, __ATOMIC_ACQ_REL);
