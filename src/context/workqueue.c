@@ -174,7 +174,8 @@ static void move_linked_works(struct work_struct *work, struct list_head *head,
  * the pool is running it: then to that one, which runs it after its current
  * run. Return: true if @worker got it.
  */
-bool lksync_wq_assign_work(struct work_struct *work, struct worker *worker, struct work_struct **nextp)
+bool lksync_wq_assign_work(struct work_struct *work, struct worker *worker,
+			   struct work_struct **nextp)
 {
 	struct worker *collision = find_worker_executing_work(worker->pool, work);
 
@@ -527,7 +528,8 @@ static void insert_wq_barrier(struct pool_workqueue *pwq, struct wq_barrier *bar
 		color = work_color(data);
 	}
 	pwq->nr_in_flight[color]++;
-	insert_work(pwq, &barr->work, head, flags | (unsigned long)color << WORK_STRUCT_COLOR_SHIFT);
+	flags |= (unsigned long)color << WORK_STRUCT_COLOR_SHIFT;
+	insert_work(pwq, &barr->work, head, flags);
 }
 
 static bool start_flush_work(struct work_struct *work, struct wq_barrier *barr)
@@ -572,7 +574,8 @@ static bool __flush_work(struct work_struct *work)
 	might_sleep();
 	if (WARN_ONCE(!work->func, "workqueue: flush of an uninitialized work item\n"))
 		return false;
-	if (WARN_ONCE(current_work() == work, "workqueue: %p flushing itself\n", (void *)work->func))
+	if (WARN_ONCE(current_work() == work, "workqueue: %p flushing itself\n",
+		      (void *)work->func))
 		return false;
 	if (!start_flush_work(work, &barr))
 		return false;
@@ -812,8 +815,8 @@ struct workqueue_struct *lksync_wq_alloc(const char *name, unsigned int flags, i
 	if (!max_active)
 		max_active = WQ_DFL_ACTIVE;
 	if (max_active < 1 || max_active > WQ_MAX_ACTIVE) {
-		pr_warn("workqueue: max_active %d requested for %s is out of range, clamping between 1 and %d\n",
-			max_active, name, WQ_MAX_ACTIVE);
+		pr_warn("workqueue: max_active %d requested for %s is out of range, "
+			"clamping between 1 and %d\n", max_active, name, WQ_MAX_ACTIVE);
 		max_active = max_active < 1 ? 1 : WQ_MAX_ACTIVE;
 	}
 	wq = calloc(1, sizeof(*wq));

@@ -78,7 +78,7 @@ enum {
 
 struct worker_pool {
 	raw_spinlock_t		lock;
-	int			id;		/* index in lksync_wq_pools[]; in work->data off queue */
+	int			id;		/* index in lksync_wq_pools[], kept in work->data */
 	int			cpu;		/* -1 for an unbound pool */
 	unsigned int		flags;		/* POOL_*, set at boot */
 	bool			need_spare;	/* a worker started with none idle */

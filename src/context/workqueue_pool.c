@@ -410,8 +410,9 @@ static int worker_thread(void *arg)
 			if (!(pool->flags & POOL_UNBOUND) && !lksync_wq_manager_ticking())
 				lksync_wq_request_manager();	/* someone must watch us */
 			do {
-				struct work_struct *work =
-					list_first_entry(&pool->worklist, struct work_struct, entry);
+				struct work_struct *work = list_first_entry(&pool->worklist,
+									    struct work_struct,
+									    entry);
 
 				if (lksync_wq_assign_work(work, worker, NULL))
 					lksync_wq_process_scheduled_works(worker);
@@ -458,8 +459,8 @@ static int rescuer_thread(void *arg)
 				unsigned long data = __atomic_load_n(work_data_bits(work),
 								     __ATOMIC_RELAXED);
 
-				if ((data & WORK_STRUCT_PWQ) &&
-				    (struct pool_workqueue *)(data & WORK_STRUCT_WQ_DATA_MASK) == pwq)
+				if ((data & WORK_STRUCT_PWQ) && (data & WORK_STRUCT_WQ_DATA_MASK) ==
+				    (unsigned long)pwq)
 					lksync_wq_assign_work(work, rescuer, &n);
 			}
 			lksync_wq_process_scheduled_works(rescuer);
@@ -532,7 +533,8 @@ __attribute__((constructor)) static void workqueue_init_early(void)
 		pool->id = !unbound && cpu >= (int)lksync_wq_nr_cpu_pools ? -1 : i;
 		raw_spin_lock_init(&pool->lock);
 		pool->cpu = cpu;
-		pool->flags = (unbound ? POOL_UNBOUND : 0) | (i % WQ_NR_STD_POOLS ? POOL_HIGHPRI : 0);
+		pool->flags = (unbound ? POOL_UNBOUND : 0) |
+			      (i % WQ_NR_STD_POOLS ? POOL_HIGHPRI : 0);
 		INIT_LIST_HEAD(&pool->worklist);
 		INIT_LIST_HEAD(&pool->idle_list);
 		INIT_LIST_HEAD(&pool->workers);

@@ -218,11 +218,11 @@ int bench_workqueue(FILE *out, const struct bench_ctx_params *p)
 		fprintf(out, "\n");
 	}
 	if (kinds < 4) {
-		fprintf(out, "  GThreadPool: not built (GLib missing, or a ThreadSanitizer build)\n");
+		fprintf(out, "  GThreadPool: not built (GLib missing, or a TSan build)\n");
 		return 0;
 	}
-	fprintf(out, "  target: lksync system_wq >= %.0fx the better GThreadPool, every producer count:",
-		BENCH_WQ_TARGET);
+	fprintf(out, "  target: lksync system_wq >= %.0fx the better GThreadPool, "
+		"every producer count:", BENCH_WQ_TARGET);
 	for (int n = 0; n < 3; n++) {
 		double best = rate[2][n] > rate[3][n] ? rate[2][n] : rate[3][n];
 		double x = best > 0 ? rate[0][n] / best : 0;
@@ -236,7 +236,10 @@ int bench_workqueue(FILE *out, const struct bench_ctx_params *p)
 }
 
 #ifdef BENCH_WQ_STANDALONE
-/* cc -DBENCH_WQ_STANDALONE -DBENCH_HAVE_GLIB ... workqueue.c -llksync $(pkg-config --libs glib-2.0) */
+/*
+ * Standalone: cc -DBENCH_WQ_STANDALONE -DBENCH_HAVE_GLIB ... workqueue.c \
+ *	-llksync $(pkg-config --cflags --libs glib-2.0); args: seconds, repetitions.
+ */
 int main(int argc, char **argv)
 {
 	struct bench_ctx_params p = { .duration = argc > 1 ? atof(argv[1]) : 0.5,
