@@ -21,6 +21,15 @@
  * the lock (a lock kept would stall everyone, or fail the final check); the
  * victim flushes the signal.
  *
+ * With --irqs every thread requests its own interrupt line and an injector
+ * thread raises random lines. The handler runs on the thread it interrupts,
+ * in hardirq context, and takes the lock as the kernel pairs the variants:
+ * spin_lock() as a writer against spin_lock_irq[save]() holders, read_lock()
+ * against rwlock holders, a seqlock read against write_seqlock_irqsave();
+ * against _bh holders it schedules a tasklet that takes the lock. Handlers
+ * and tasklets check their context and the same exclusion as the threads;
+ * every raise must reach its handler and every schedule its tasklet.
+ *
  * The checker's own counters are relaxed atomics: they are race-free, yet
  * create no happens-before edges, so under ThreadSanitizer the plain payload
  * accesses are ordered only by the lock under test. A monitor (the main
@@ -36,11 +45,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <lksync/compiler.h>
 #include <lksync/delay.h>
+#include <lksync/interrupt.h>
 #include <lksync/irqflags.h>
 #include <lksync/preempt.h>
 #include <lksync/processor.h>
@@ -57,6 +68,9 @@ static const struct torture_ops *const torture_all[] = {
 
 #define PAYLOAD_WORDS	8
 #define MAX_REPORTS	10	/* violation messages printed per type */
+#define IRQ_BASE	64	/* --irqs: thread i owns line IRQ_BASE + i ... */
+#define IRQ_LINES	128	/* ... for the first IRQ_LINES threads */
+#define IRQ_DRAIN_S	2.0	/* a raised line must reach its handler within this */
 
 static struct {
 	double duration;	/* seconds per type */
@@ -69,16 +83,23 @@ static struct {
 	bool quiet;
 	bool signals;		/* send_sig() at threads in interruptible sleeps */
 	unsigned int signal_us;	/* mean interval between signals */
+	bool irqs;		/* inject interrupts */
+	unsigned int irq_us;	/* mean interval between interrupts */
 } opt = {
-	.signal_us = 200,
+	.signal_us = 200, .irq_us = 100,
 	.duration = 5, .writers = -1, .readers = -1, .stat_interval = 1,
 	.long_hold = 1e-4, .long_hold_us = 1000, .stall = -1,
 };
 
-enum tstate { TS_START, TS_ACQUIRE, TS_HOLD, TS_RELEASE, TS_OUTSIDE, TS_DONE };
+enum tstate { TS_START, TS_ACQUIRE, TS_HOLD, TS_RELEASE, TS_OUTSIDE, TS_DRAIN, TS_DONE };
 static const char *const tstate_name[] = {
-	"starting", "acquiring", "holding", "releasing", "outside", "done",
+	"starting", "acquiring", "holding", "releasing", "outside",
+	"draining its interrupts", "done",
 };
+
+/* Where a thread's interrupt handler, or its tasklet, is. */
+enum istate { IS_NONE, IS_ACQUIRE, IS_HOLD };
+static const char *const istate_name[] = { "", "acquiring", "holding" };
 
 /*
  * One per thread, a cache line or more each. Counters are written only by
@@ -98,7 +119,29 @@ struct torture_thread {
 	/* The monitor's own: progress last seen, and when. */
 	unsigned long seen;
 	double seen_at;
+	/*
+	 * --irqs. The line's handler runs on this thread, the tasklet here or
+	 * in ksoftirqd; both write these with relaxed atomics (RMWs where
+	 * both may write), the injector irq_raised.
+	 */
+	int line;			/* IRQ_BASE + id, or -1: none */
+	int hirq_state, tl_state;	/* enum istate: the handler, the tasklet */
+	bool tl_self;			/* the tasklet runs on this thread */
+	unsigned long irq_raised;	/* raises of the line (the injector's) */
+	unsigned long irq_seen;		/* irq_raised as the last handler run read it */
+	unsigned long irqs, irq_ops, irq_retries, irq_fails;
+	unsigned long tl_sched, tl_seen, tasklets, tl_away;
+	uint64_t irq_rnd;		/* the interrupt side's own generator */
+	struct tasklet_struct tasklet;
 } __attribute__((aligned(64)));
+
+/* A violation seen by a handler or tasklet, printed later (no stdio there). */
+struct irq_report {
+	const char *fmt;		/* up to two %ld */
+	const struct torture_thread *t;
+	bool tasklet;
+	long a, b;
+};
 
 /* The checker's view of who is inside; see the top of the file for why relaxed. */
 static struct {
@@ -108,6 +151,11 @@ static struct {
 	unsigned int reports;
 	int peak;			/* most holders inside at once (counting) */
 	unsigned long sigs_sent;	/* by the signaller */
+	bool irqs;			/* this type runs with interrupts */
+	int inj_done;			/* the injector raises no more */
+	unsigned long irqs_raised, raise_errs;
+	unsigned int irq_reports;
+	struct irq_report irq_rep[MAX_REPORTS];
 } chk;
 
 /* Ping-pong: each pair's turn number, plain: ordered by the primitive alone. */
@@ -128,6 +176,7 @@ static pthread_barrier_t start_barrier;
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define BUMP(x)		STORE(x, LOAD(x) + 1)	/* single writer: no RMW needed */
+#define IBUMP(x)	__atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)	/* handler and tasklet */
 
 static double now_s(void)
 {
@@ -138,16 +187,20 @@ static double now_s(void)
 }
 
 /* xorshift64*: cheap, per thread, reproducible from --seed. */
-static uint64_t trand(struct torture_thread *t)
+static uint64_t xorshift(uint64_t *state)
 {
-	uint64_t x = t->rnd;
+	uint64_t x = *state;
 
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
-	t->rnd = x;
+	*state = x;
 	return x * 0x2545f4914f6cdd1dULL;
 }
+
+static uint64_t trand(struct torture_thread *t) { return xorshift(&t->rnd); }
+/* The interrupt side has its own: a handler may interrupt trand(). */
+static uint64_t trand_irq(struct torture_thread *t) { return xorshift(&t->irq_rnd); }
 
 static bool chance(struct torture_thread *t, double p)
 {
@@ -434,6 +487,258 @@ static bool pingpong_once(struct torture_thread *t)
 	return true;
 }
 
+/* ---- interrupt injection (--irqs) ---------------------------------------- */
+
+static unsigned int held_ctx(const struct torture_thread *t)
+{
+	return t->reader ? cur->read_ctx : cur->write_ctx;
+}
+
+/*
+ * A violation in a hardirq handler or tasklet: async-signal-safe, so only
+ * counted and recorded here; printed by the main thread. @fmt takes up to
+ * two longs.
+ */
+static void irq_violation(struct torture_thread *t, bool tasklet, const char *fmt,
+			  long a, long b)
+{
+	unsigned int i = __atomic_fetch_add(&chk.irq_reports, 1, __ATOMIC_RELAXED);
+	struct irq_report *r;
+
+	IBUMP(t->irq_fails);
+	if (i >= MAX_REPORTS)
+		return;
+	r = &chk.irq_rep[i];
+	STORE(r->t, t);
+	STORE(r->tasklet, tasklet);
+	STORE(r->a, a);
+	STORE(r->b, b);
+	/* release: a stall report may print it while we run; fmt comes last */
+	__atomic_store_n(&r->fmt, fmt, __ATOMIC_RELEASE);
+}
+
+static void print_irq_reports(void)
+{
+	unsigned int n = LOAD(chk.irq_reports);
+
+	for (unsigned int i = 0; i < n && i < MAX_REPORTS; i++) {
+		const struct irq_report *r = &chk.irq_rep[i];
+		const char *fmt = __atomic_load_n(&r->fmt, __ATOMIC_ACQUIRE);
+
+		if (!fmt)
+			continue;
+		printf("%s: VIOLATION: %s of %s %d: ", cur->name,
+		       r->tasklet ? "tasklet" : "interrupt handler", role(r->t), r->t->id);
+		printf(fmt, r->a, r->b);
+		printf("\n");
+	}
+	if (n > MAX_REPORTS)
+		printf("%s: (%u more interrupt-side violations not shown)\n", cur->name,
+		       n - MAX_REPORTS);
+}
+
+/*
+ * The interrupt side's critical section, as a writer or a reader of the
+ * process side's lock, briefly (no long holds: interrupts must be short).
+ */
+static void irq_side(struct torture_thread *t, bool tasklet, int *state)
+{
+	bool seq = cur->flags & TORTURE_SEQREAD;
+	unsigned long v, cookie;
+	long w, r, torn;
+	int retry;
+
+	STORE(*state, IS_ACQUIRE);
+	if (cur->irq_writelock) {
+		cur->irq_writelock();
+		STORE(*state, IS_HOLD);
+		w = __atomic_fetch_add(&chk.writers_in, 1, __ATOMIC_RELAXED);
+		r = LOAD(chk.readers_in);
+		if (w || r)
+			irq_violation(t, tasklet, "entered with %ld other writer(s) and %ld reader(s) inside", w, r);
+		v = pl_read(0, seq);
+		torn = pl_check(v, seq);
+		if (torn)
+			irq_violation(t, tasklet, "found a torn payload (word %ld differs from word 0)", torn, 0);
+		for (int i = 0; i < PAYLOAD_WORDS; i++) {
+			pl_write(i, v + 1, seq);
+			if (i == PAYLOAD_WORDS / 2 - 1)
+				spin_relax(trand_irq(t) & 63);
+		}
+		w = __atomic_fetch_sub(&chk.writers_in, 1, __ATOMIC_RELAXED);
+		if (w != 1)
+			irq_violation(t, tasklet, "left with %ld other writer(s) inside", w - 1, 0);
+		cur->irq_writeunlock();
+	} else if (seq) {
+		do {
+			cookie = cur->irq_readlock();
+			STORE(*state, IS_HOLD);
+			v = pl_read(0, true);
+			spin_relax(trand_irq(t) & 63);
+			torn = pl_check(v, true);
+			retry = cur->irq_readunlock(cookie);
+			if (retry)
+				IBUMP(t->irq_retries);
+		} while (retry);
+		if (torn)
+			irq_violation(t, tasklet, "accepted a torn payload (word %ld differs from word 0)", torn, 0);
+	} else {
+		cookie = cur->irq_readlock();
+		STORE(*state, IS_HOLD);
+		__atomic_fetch_add(&chk.readers_in, 1, __ATOMIC_RELAXED);
+		w = LOAD(chk.writers_in);
+		if (w)
+			irq_violation(t, tasklet, "entered with %ld writer(s) inside", w, 0);
+		v = pl_read(0, false);
+		spin_relax(trand_irq(t) & 63);
+		torn = pl_check(v, false);
+		__atomic_fetch_sub(&chk.readers_in, 1, __ATOMIC_RELAXED);
+		cur->irq_readunlock(cookie);
+		if (torn)
+			irq_violation(t, tasklet, "saw a torn payload (word %ld differs from word 0)", torn, 0);
+	}
+	STORE(*state, IS_NONE);
+	IBUMP(t->irq_ops);
+}
+
+/* The thread's line handler: hardirq context, on the thread itself. */
+static irqreturn_t torture_irq(int irq, void *dev)
+{
+	struct torture_thread *t = dev;
+
+	/* acquire: pairs with the injector's release before it raised */
+	STORE(t->irq_seen, __atomic_load_n(&t->irq_raised, __ATOMIC_ACQUIRE));
+	IBUMP(t->irqs);
+	if (!in_hardirq() || !irqs_disabled())
+		irq_violation(t, false, "runs outside hardirq context (preempt_count %#lx, irqs_disabled %ld)",
+			      preempt_count(), !!irqs_disabled());
+	if (irq != t->line)
+		irq_violation(t, false, "called for line %ld, requested line %ld", irq, t->line);
+	if (current != LOAD(t->task))
+		irq_violation(t, false, "runs on another task than the one that requested line %ld",
+			      t->line, 0);
+	else if (LOAD(t->state) == TS_HOLD && (held_ctx(t) & TORTURE_CTX_IRQ))
+		irq_violation(t, false, "interrupted a critical section held with interrupts disabled",
+			      0, 0);
+	if (cur->flags & TORTURE_IRQ_BH) {
+		IBUMP(t->tl_sched);	/* before the schedule: the tasklet reads it */
+		tasklet_schedule(&t->tasklet);
+	} else if (cur->irq_writelock || cur->irq_readlock) {
+		irq_side(t, false, &t->hirq_state);
+	}
+	return IRQ_HANDLED;
+}
+
+/* The bottom half of a TORTURE_IRQ_BH type: softirq context, anywhere. */
+static void torture_tasklet(struct tasklet_struct *tl)
+{
+	struct torture_thread *t = container_of(tl, struct torture_thread, tasklet);
+	bool self = current == LOAD(t->task);
+
+	/*
+	 * acquire: the handler's count before tasklet_schedule(); the run
+	 * clears the scheduled bit before calling us, so a later schedule
+	 * runs us again and this reads at least what it counted.
+	 */
+	STORE(t->tl_seen, __atomic_load_n(&t->tl_sched, __ATOMIC_ACQUIRE));
+	STORE(t->tl_self, self);
+	IBUMP(t->tasklets);
+	if (!self)
+		IBUMP(t->tl_away);
+	if (!in_serving_softirq() || in_hardirq() || irqs_disabled())
+		irq_violation(t, true, "runs outside softirq context (preempt_count %#lx, irqs_disabled %ld)",
+			      preempt_count(), !!irqs_disabled());
+	if (self && LOAD(t->state) == TS_HOLD && (held_ctx(t) & TORTURE_CTX_BH))
+		irq_violation(t, true, "ran inside a critical section held with bottom halves disabled",
+			      0, 0);
+	irq_side(t, true, &t->tl_state);
+}
+
+/* Before the barrier: the thread's line (and tasklet), delivered to it. */
+static void irq_setup(struct torture_thread *t)
+{
+	int ret;
+
+	if (cur->flags & TORTURE_IRQ_BH)
+		tasklet_setup(&t->tasklet, torture_tasklet);
+	ret = request_irq(t->line, torture_irq, 0, "lksync-torture", t);
+	if (ret) {
+		violation(t, "request_irq(%d) returned %d", t->line, ret);
+		t->line = -1;
+	}
+}
+
+/*
+ * After the run: once the injector is done, the last raise of the line must
+ * reach the handler (raises coalesce, none may be lost), and the last
+ * schedule of the tasklet must run it. Then free the line and the tasklet.
+ */
+static void irq_drain(struct torture_thread *t)
+{
+	unsigned long raised;
+	double end;
+
+	STORE(t->state, TS_DRAIN);
+	while (!__atomic_load_n(&chk.inj_done, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	raised = LOAD(t->irq_raised);
+	end = now_s() + IRQ_DRAIN_S;
+	while (LOAD(t->irq_seen) != raised && now_s() < end)
+		usleep(1000);
+	if (LOAD(t->irq_seen) != raised)
+		violation(t, "interrupt lost: line %d raised %lu times, its handler last ran for raise %lu (%.0f s later)",
+			  t->line, raised, LOAD(t->irq_seen), IRQ_DRAIN_S);
+	free_irq(t->line, t);
+	if (cur->flags & TORTURE_IRQ_BH) {
+		tasklet_kill(&t->tasklet);
+		if (LOAD(t->tl_seen) != LOAD(t->tl_sched))
+			violation(t, "tasklet lost: scheduled %lu times, last ran for schedule %lu",
+				  LOAD(t->tl_sched), LOAD(t->tl_seen));
+	}
+}
+
+struct injector {
+	pthread_t pthread;
+	struct torture_thread *th;
+	int n;
+	uint64_t rnd;
+};
+
+/* Raises a random thread's line every irq_us on average. */
+static void *injector_fn(void *arg)
+{
+	struct injector *inj = arg;
+	struct torture_thread self = { .rnd = inj->rnd };
+	struct timespec next, now;
+
+	prctl(PR_SET_TIMERSLACK, 1UL);	/* intervals of tens of microseconds */
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!LOAD(chk.stop)) {
+		struct torture_thread *t = &inj->th[trand(&self) % inj->n];
+		uint64_t ns = 1000 + trand(&self) % (2000ULL * opt.irq_us);
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		/* a busy machine made us late: do not burst to catch up */
+		if ((now.tv_sec - next.tv_sec) * 1000000000LL + now.tv_nsec - next.tv_nsec > 10000000)
+			next = now;
+		next.tv_nsec += ns;
+		next.tv_sec += next.tv_nsec / 1000000000;
+		next.tv_nsec %= 1000000000;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		if (t->line < 0)
+			continue;
+		/* release: the handler reads the count with acquire */
+		__atomic_store_n(&t->irq_raised, LOAD(t->irq_raised) + 1, __ATOMIC_RELEASE);
+		if (lksync_irq_raise(t->line))
+			BUMP(chk.raise_errs);
+		else
+			BUMP(chk.irqs_raised);
+	}
+	/* release: the threads read the final counts after seeing this */
+	__atomic_store_n(&chk.inj_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
 static void *torture_thread_fn(void *arg)
 {
 	struct torture_thread *t = arg;
@@ -441,6 +746,8 @@ static void *torture_thread_fn(void *arg)
 
 	/* release: the signaller reads the task pointer with acquire */
 	__atomic_store_n(&t->task, get_task_struct(current), __ATOMIC_RELEASE);
+	if (t->line >= 0)
+		irq_setup(t);
 	pthread_barrier_wait(&start_barrier);
 	if (pp && !(t->id & 1)) {	/* the even thread of a pair serves first */
 		pp_seq[t->id / 2] = t->pp_last = 1;
@@ -466,6 +773,8 @@ static void *torture_thread_fn(void *arg)
 	}
 	if (pp)
 		cur->pp_signal(t->id ^ 1);
+	if (t->line >= 0)
+		irq_drain(t);
 	flush_signals(current);
 	STORE(t->state, TS_DONE);
 	return NULL;
@@ -527,6 +836,25 @@ static struct group_stats gather(const struct torture_thread *th, int n, bool re
 	return s;
 }
 
+struct irq_stats {
+	unsigned long irqs, ops, retries, tasklets, away, fails;
+};
+
+static struct irq_stats gather_irqs(const struct torture_thread *th, int n)
+{
+	struct irq_stats s = { 0 };
+
+	for (int i = 0; i < n; i++) {
+		s.irqs += LOAD(th[i].irqs);
+		s.ops += LOAD(th[i].irq_ops);
+		s.retries += LOAD(th[i].irq_retries);
+		s.tasklets += LOAD(th[i].tasklets);
+		s.away += LOAD(th[i].tl_away);
+		s.fails += LOAD(th[i].irq_fails);
+	}
+	return s;
+}
+
 /* The kernel's progress line: "???" marks imbalance, "!!!" failures. */
 static void print_progress(const struct torture_thread *th, int n)
 {
@@ -541,6 +869,12 @@ static void print_progress(const struct torture_thread *th, int n)
 		if (opt.signals)
 			printf(" Intr: %lu", s.intr);
 		printf("\n");
+	}
+	if (chk.irqs) {
+		struct irq_stats s = gather_irqs(th, n);
+
+		printf("%s: Irqs:   Total: %lu Ops: %lu Fail: %lu%s\n", cur->name, s.irqs,
+		       s.ops, s.fails, s.fails ? " !!!" : "");
 	}
 	fflush(stdout);
 }
@@ -571,10 +905,33 @@ static void print_summary(const struct torture_thread *th, int n, double elapsed
 	}
 }
 
+static void print_irq_summary(const struct torture_thread *th, int n, double elapsed)
+{
+	struct irq_stats s = gather_irqs(th, n);
+	const char *where = cur->flags & TORTURE_IRQ_BH ? "tasklets" : "handlers";
+
+	printf("%s: Irqs: %lu raised (%.0f/s), %lu handled", cur->name, chk.irqs_raised,
+	       chk.irqs_raised / elapsed, s.irqs);
+	if (chk.raise_errs)
+		printf(", %lu raises failed", chk.raise_errs);
+	if (cur->flags & TORTURE_IRQ_BH)
+		printf(", %lu tasklets run (%lu in another task)", s.tasklets, s.away);
+	if (cur->irq_writelock)
+		printf(", %lu writes in %s", s.ops, where);
+	else if (cur->irq_readlock)
+		printf(", %lu reads in %s", s.ops, where);
+	else
+		printf(", handlers only count");
+	if (cur->flags & TORTURE_SEQREAD && cur->irq_readlock)
+		printf(", retries %lu", s.retries);
+	printf(", failures %lu\n", s.fails);
+}
+
 static void stall_report(const struct torture_thread *th, int n,
 			 const struct torture_thread *stuck, double secs)
 {
 	bool all = true;
+	int deadlocks = 0;
 
 	for (int i = 0; i < n; i++)
 		if (LOAD(th[i].state) != TS_DONE && now_s() - th[i].seen_at <= secs / 2)
@@ -586,13 +943,48 @@ static void stall_report(const struct torture_thread *th, int n,
 		       cur->name, role(stuck), stuck->id, secs);
 	printf("%s: checker: %d writer(s) and %d reader(s) inside\n", cur->name,
 	       LOAD(chk.writers_in), LOAD(chk.readers_in));
-	for (int i = 0; i < n; i++)
-		printf("%s:   %s %d: %s, %lu ops, %lu retries, %lu interrupted, %lu failures\n",
+	for (int i = 0; i < n; i++) {
+		int hs = LOAD(th[i].hirq_state), ts = LOAD(th[i].tl_state);
+
+		printf("%s:   %s %d: %s, %lu ops, %lu retries, %lu interrupted, %lu failures",
 		       cur->name, role(&th[i]), th[i].id, tstate_name[LOAD(th[i].state)],
 		       LOAD(th[i].ops), LOAD(th[i].retries), LOAD(th[i].intr), LOAD(th[i].fails));
+		if (chk.irqs)
+			printf(", %lu irqs", LOAD(th[i].irqs));
+		if (hs)
+			printf("; its interrupt handler is %s the lock", istate_name[hs]);
+		if (ts)
+			printf("; its tasklet is %s the lock%s", istate_name[ts],
+			       LOAD(th[i].tl_self) ? "" : " in another task");
+		printf("\n");
+	}
+	/*
+	 * An interrupt side that waits for the lock on a thread interrupted
+	 * inside it (holding, or queued to acquire) waits for itself.
+	 */
+	for (int i = 0; i < n; i++) {
+		int st = LOAD(th[i].state), hs = LOAD(th[i].hirq_state);
+		int ts = LOAD(th[i].tl_self) ? LOAD(th[i].tl_state) : IS_NONE;
+		const char *side = hs == IS_ACQUIRE ? "hardirq handler" : "tasklet";
+
+		if ((hs != IS_ACQUIRE && ts != IS_ACQUIRE) || (st != TS_HOLD && st != TS_ACQUIRE))
+			continue;
+		deadlocks++;
+		if (st == TS_HOLD)
+			printf("%s: DEADLOCK: %s %d was interrupted while holding the lock and its own %s "
+			       "waits for it: the %s cannot return before the lock is free, the task cannot "
+			       "free it before the %s returns (the task side needs the %s form)\n",
+			       cur->name, role(&th[i]), th[i].id, side, side, side,
+			       hs == IS_ACQUIRE ? "_irq/_irqsave" : "_bh");
+		else
+			printf("%s: DEADLOCK: %s %d was interrupted while acquiring the lock and its own %s "
+			       "waits for it too\n", cur->name, role(&th[i]), th[i].id, side);
+	}
+	if (chk.irqs)
+		print_irq_reports();
 	if (cur->flags & TORTURE_PINGPONG)
 		printf("%s: a pair that stopped together lost a wake-up\n", cur->name);
-	else if (!LOAD(chk.writers_in) && !LOAD(chk.readers_in))
+	else if (!LOAD(chk.writers_in) && !LOAD(chk.readers_in) && !deadlocks)
 		printf("%s: nobody inside, yet nobody gets in: the lock leaked (an interrupted "
 		       "acquisition that kept it?) or a wake-up was lost\n", cur->name);
 	print_progress(th, n);
@@ -613,13 +1005,14 @@ static struct torture_thread *find_stalled(struct torture_thread *th, int n,
 {
 	for (int i = 0; i < n; i++) {
 		unsigned long p = LOAD(th[i].ops) + LOAD(th[i].retries) + LOAD(th[i].intr);
+		int st = LOAD(th[i].state);
 
-		if (LOAD(th[i].state) == TS_DONE)
+		if (st == TS_DONE)
 			continue;
 		if (p != th[i].seen) {
 			th[i].seen = p;
 			th[i].seen_at = now;
-		} else if (now - th[i].seen_at > stall) {
+		} else if (now - th[i].seen_at > stall + (st == TS_DRAIN ? IRQ_DRAIN_S + 1 : 0)) {
 			return &th[i];
 		}
 	}
@@ -642,7 +1035,8 @@ static bool run_type(const struct torture_ops *ops)
 	unsigned long fails = 0;
 	struct torture_thread *th;
 	struct signaller sig = { 0 };
-	bool stopping = false, signals;
+	struct injector inj = { 0 };
+	bool stopping = false, signals, irqs;
 	const char *why;
 
 	if (stall < 0)
@@ -658,6 +1052,7 @@ static bool run_type(const struct torture_ops *ops)
 		nw = 2 * ops->max_inside;	/* enough to fill the count and wait */
 	n = nw + nr;
 	signals = opt.signals && (ops->writelock_intr || ops->readlock_intr || ops->pp_wait);
+	irqs = opt.irqs || (ops->flags & TORTURE_IRQ_FORCE);
 	if (n == 0) {
 		printf("%s: no threads to run (--writers 0%s)\n", ops->name,
 		       ops->readlock ? " --readers 0" : " and the type has no readers");
@@ -671,16 +1066,19 @@ static bool run_type(const struct torture_ops *ops)
 	memset(&chk, 0, sizeof(chk));
 	memset(&payload, 0, sizeof(payload));
 	memset(pp_seq, 0, sizeof(pp_seq));
+	chk.irqs = irqs;
 	cur = ops;
 	if (ops->flags & TORTURE_PINGPONG)
 		ops->pp_init(nw);
 	else
 		ops->init();
 
-	printf("%s: %d %s, %d readers, %.1f s, long-hold %g up to %u us, %sseed %llu (%s)\n",
+	printf("%s: %d %s, %d readers, %.1f s, long-hold %g up to %u us, %s%sseed %llu (%s)\n",
 	       ops->name, nw, ops->flags & TORTURE_PINGPONG ? "ping-pong threads" : "writers",
 	       nr, opt.duration, opt.long_hold, opt.long_hold_us,
-	       signals ? "signals, " : "", opt.seed, ops->desc);
+	       signals ? "signals, " : "", irqs ? "interrupts, " : "", opt.seed, ops->desc);
+	if (irqs && n > IRQ_LINES)
+		printf("%s: only the first %d threads get an interrupt line\n", ops->name, IRQ_LINES);
 	fflush(stdout);
 
 	pthread_barrier_init(&start_barrier, NULL, n + 1);
@@ -689,6 +1087,8 @@ static bool run_type(const struct torture_ops *ops)
 		th[i].id = th[i].reader ? i - nw : i;
 		th[i].rnd = (opt.seed + 1) * 0x9e3779b97f4a7c15ULL + (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ULL;
 		th[i].rnd |= 1;
+		th[i].irq_rnd = th[i].rnd * 0xd1b54a32d192ed03ULL | 1;
+		th[i].line = irqs && i < IRQ_LINES ? IRQ_BASE + i : -1;
 		if (pthread_create(&th[i].pthread, NULL, torture_thread_fn, &th[i])) {
 			perror("pthread_create");
 			exit(2);
@@ -700,6 +1100,15 @@ static bool run_type(const struct torture_ops *ops)
 		sig.n = n;
 		sig.rnd = (opt.seed + 7) * 0x9e3779b97f4a7c15ULL | 1;
 		if (pthread_create(&sig.pthread, NULL, signaller_fn, &sig)) {
+			perror("pthread_create");
+			exit(2);
+		}
+	}
+	if (irqs) {
+		inj.th = th;
+		inj.n = n;
+		inj.rnd = (opt.seed + 11) * 0x9e3779b97f4a7c15ULL | 1;
+		if (pthread_create(&inj.pthread, NULL, injector_fn, &inj)) {
 			perror("pthread_create");
 			exit(2);
 		}
@@ -735,6 +1144,8 @@ static bool run_type(const struct torture_ops *ops)
 	}
 	if (signals)
 		pthread_join(sig.pthread, NULL);
+	if (irqs)
+		pthread_join(inj.pthread, NULL);
 	for (int i = 0; i < n; i++)
 		pthread_join(th[i].pthread, NULL);
 	pthread_barrier_destroy(&start_barrier);
@@ -745,7 +1156,11 @@ static bool run_type(const struct torture_ops *ops)
 		print_progress(th, n);
 	print_summary(th, n, t_stop - t0);
 	for (int i = 0; i < n; i++)
-		fails += th[i].fails;
+		fails += th[i].fails + th[i].irq_fails;
+	if (irqs) {
+		print_irq_summary(th, n, t_stop - t0);
+		print_irq_reports();
+	}
 	if (ops->flags & TORTURE_COUNTING)
 		printf("%s: at most %d of %u inside at once\n", ops->name, chk.peak,
 		       ops->max_inside);
@@ -775,7 +1190,7 @@ static const struct torture_ops *find_type(const char *name, size_t len)
 static void list_types(FILE *f)
 {
 	for (size_t i = 0; i < NR_TYPES; i++)
-		fprintf(f, "  %-18s %s%s\n", torture_all[i]->name, torture_all[i]->desc,
+		fprintf(f, "  %-20s %s%s\n", torture_all[i]->name, torture_all[i]->desc,
 			torture_all[i]->flags & TORTURE_EXPLICIT ? " [not in 'all']" : "");
 }
 
@@ -787,7 +1202,7 @@ static void usage(FILE *f)
 		"  -w, --writers N           writer threads (default 2 x CPUs)\n"
 		"  -r, --readers N           reader threads, for types with readers (default 2 x CPUs)\n"
 		"  -t, --types LIST          comma-separated types, or 'all' (default: all;\n"
-		"                            'all' excludes lock_busted and the pthread peers)\n"
+		"                            'all' excludes the *_busted types and the pthread peers)\n"
 		"  -i, --stat-interval SECS  seconds between progress lines, 0 = none (default 1)\n"
 		"  -l, --long-hold PROB      probability of a long hold per acquisition (default 1e-4)\n"
 		"  -u, --long-hold-us US     longest long hold in microseconds (default 1000)\n"
@@ -796,6 +1211,9 @@ static void usage(FILE *f)
 		"  -g, --signals             send_sig() random acquiring threads; half of the\n"
 		"                            acquisitions are interruptible and may be interrupted\n"
 		"  -G, --signal-us US        mean microseconds between signals (default 200)\n"
+		"  -I, --irqs                every thread owns an interrupt line, raised at random;\n"
+		"                            handlers take the _irq/_irqsave locks, tasklets the _bh\n"
+		"  -U, --irq-us US           mean microseconds between interrupts (default 100)\n"
 		"  -q, --quiet               only the summary of each type\n"
 		"  -L, --list                list the lock types\n"
 		"  -h, --help                this text\n"
@@ -830,6 +1248,8 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "signals", no_argument, NULL, 'g' },
 		{ "signal-us", required_argument, NULL, 'G' },
+		{ "irqs", no_argument, NULL, 'I' },
+		{ "irq-us", required_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -842,7 +1262,7 @@ int main(int argc, char **argv)
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:w:r:t:i:l:u:S:s:gG:qLh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:w:r:t:i:l:u:S:s:gG:IU:qLh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': opt.duration = parse_num(optarg, "duration", 0.01); break;
 		case 'w': opt.writers = (int)parse_num(optarg, "writer count", 0); break;
@@ -855,6 +1275,8 @@ int main(int argc, char **argv)
 		case 's': opt.seed = strtoull(optarg, NULL, 0); seeded = true; break;
 		case 'g': opt.signals = true; break;
 		case 'G': opt.signal_us = (unsigned int)parse_num(optarg, "signal interval", 1); break;
+		case 'I': opt.irqs = true; break;
+		case 'U': opt.irq_us = (unsigned int)parse_num(optarg, "interrupt interval", 1); break;
 		case 'q': opt.quiet = true; break;
 		case 'L': list_types(stdout); return 0;
 		case 'h': usage(stdout); return 0;

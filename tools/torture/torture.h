@@ -21,6 +21,8 @@
 #define TORTURE_SLEEPS		0x4u	/* holders may sleep (mutex, semaphore, ...) */
 #define TORTURE_COUNTING	0x8u	/* up to max_inside writers at once (semaphore) */
 #define TORTURE_PINGPONG	0x10u	/* a wake-up primitive: pairs of threads take turns */
+#define TORTURE_IRQ_BH		0x20u	/* --irqs: the handler's tasklet takes the lock */
+#define TORTURE_IRQ_FORCE	0x40u	/* always inject interrupts (a broken irq pairing) */
 
 struct torture_ops {
 	const char *name;
@@ -54,6 +56,19 @@ struct torture_ops {
 	void (*pp_init)(int nr_channels);
 	int (*pp_wait)(int ch, int intr);
 	void (*pp_signal)(int ch);
+	/*
+	 * The lock's interrupt side under --irqs, paired as the kernel pairs
+	 * them. Every thread owns an interrupt line; its hardirq handler (or,
+	 * with TORTURE_IRQ_BH, a tasklet the handler schedules) is a writer
+	 * with irq_writelock (spin_lock() against spin_lock_irq() holders) or
+	 * a reader with irq_readlock (read_lock(), or read_seqbegin() with
+	 * TORTURE_SEQREAD, whose irq_readunlock returns nonzero to retry).
+	 * Both NULL: the handler only counts, and only interrupts the holders.
+	 */
+	void (*irq_writelock)(void);
+	void (*irq_writeunlock)(void);
+	unsigned long (*irq_readlock)(void);
+	int (*irq_readunlock)(unsigned long cookie);
 	unsigned int write_ctx;			/* TORTURE_CTX_* while write-held */
 	unsigned int read_ctx;			/* TORTURE_CTX_* while read-held */
 	unsigned int flags;			/* TORTURE_* */
