@@ -12,9 +12,11 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <lksync/interrupt.h>
 #include <lksync/completion.h>
 #include <lksync/delay.h>
+#include <lksync/kthread.h>
 #include <lksync/spinlock.h>
 #include <lksync/wait.h>
 #include <lksync/bug.h>
@@ -759,6 +761,93 @@ TEST(target_exits)
 	free_irq(22, &dev_a);
 }
 
+/*
+ * A raise whose signal cannot be queued (the real-time signal queue is full:
+ * here, RLIMIT_SIGPENDING of 0) fails with -EAGAIN and leaves the line
+ * usable: once signals can be queued again, the next raise is handled.
+ */
+static DECLARE_COMPLETION(sigq_done);
+static irqreturn_t sigq_isr(int irq, void *dev)
+{
+	complete(&sigq_done);
+	return IRQ_HANDLED;
+}
+
+TEST(signal_queue_full)
+{
+	struct rlimit old, none = { 0, 0 };
+	static int dev;
+	int ret;
+
+	if (getrlimit(RLIMIT_SIGPENDING, &old)) {
+		printf("skip: no RLIMIT_SIGPENDING\n");
+		return;
+	}
+	none.rlim_max = old.rlim_max;
+	CHECK_EQ(request_irq(40, sigq_isr, 0, "sigq", &dev), 0);
+	CHECK_EQ(setrlimit(RLIMIT_SIGPENDING, &none), 0);
+	ret = lksync_irq_raise(40);
+	CHECK_EQ(setrlimit(RLIMIT_SIGPENDING, &old), 0);
+	if (ret == 0) {
+		/* Some kernels let a thread signal itself past the limit: not this case. */
+		printf("skip: the signal was queued despite RLIMIT_SIGPENDING 0\n");
+	} else {
+		CHECK_EQ(ret, -EAGAIN);
+		CHECK(!wait_for_completion_timeout(&sigq_done, msecs_to_jiffies(50)));
+	}
+	CHECK_EQ(lksync_irq_raise(40), 0);
+	CHECK(wait_for_completion_timeout(&sigq_done, msecs_to_jiffies(2000)));
+	free_irq(40, &dev);
+}
+
+/*
+ * A WARN in a handler that interrupted a WARN of its own thread: the
+ * interrupted report holds the report lock, so the handler's must not wait
+ * for it (it would wait forever), and neither report may be lost.
+ */
+static unsigned long warn_reports;
+static void warn_sink(const char *text, void *arg)
+{
+	__atomic_add_fetch(&warn_reports, 1, __ATOMIC_RELAXED);
+	for (volatile int i = 0; i < 20000; i++)
+		;	/* a slow console: interrupts land inside the report */
+}
+
+static unsigned long warn_handled;
+static irqreturn_t warn_isr(int irq, void *dev)
+{
+	WARN(1, "from the handler\n");
+	warn_handled++;
+	return IRQ_HANDLED;
+}
+
+static int warn_raiser(void *arg)
+{
+	while (!kthread_should_stop()) {
+		lksync_irq_raise(41);
+		udelay(200);
+	}
+	return 0;
+}
+
+TEST(warn_in_handler_during_warn)
+{
+	lksync_report_sink_t old = lksync_set_report_sink(warn_sink, NULL);
+	struct task_struct *r;
+	static int dev;
+	int n = test_scale(1000);
+
+	CHECK_EQ(request_irq(41, warn_isr, 0, "warn", &dev), 0);
+	r = kthread_run(warn_raiser, NULL, "warn-raiser");
+	for (int i = 0; i < n; i++)
+		WARN(1, "from process context\n");
+	kthread_stop(r);
+	free_irq(41, &dev);
+	lksync_set_report_sink(old, NULL);
+	CHECK_EQ(warn_reports, n + warn_handled);
+	CHECK(warn_handled > 0);
+}
+
 int main(void)
 {
 	test_watchdog(60);
@@ -775,5 +864,7 @@ int main(void)
 	RUN(irqsave_vs_handler);
 	RUN(plain_lock_deadlocks);
 	RUN(target_exits);
+	RUN(signal_queue_full);
+	RUN(warn_in_handler_during_warn);
 	return test_done();
 }

@@ -118,8 +118,12 @@ TEST(periodic_tick)
 	seq1 = tick_seq();
 	j1 = my_get_jiffies_64();
 	ms = test_now_ms() - t0;
-	/* Each tick writes once (sequence +2); allow a loaded machine to miss half. */
-	CHECK((long long)(seq1 - seq0) / 2 >= ms / 2);
+	/*
+	 * Each tick writes once (sequence +2). A loaded machine delays the
+	 * clock thread and late jiffies coalesce into one tick, so ask for a
+	 * tenth of them: the tickless default writes none here.
+	 */
+	CHECK((long long)(seq1 - seq0) / 2 >= ms / 10);
 	CHECK(j1 - j0 + 2 >= (u64)ms);
 	CHECK(lksync_tick_set_periodic(false));
 	/* Back to NO_HZ: nothing pending, so the tick stops writing. */

@@ -12,7 +12,7 @@
 #include <lksync/delay.h>
 #include "lksync_test.h"
 
-#define TOLERANCE_MS	(test_under_sanitizer() ? 300 : 100)	/* late: a noisy machine */
+#define TOLERANCE_MS	(test_under_sanitizer() ? 500 : 250)	/* late: a noisy machine (lateness is measured by lksync-bench) */
 
 struct dw {
 	struct delayed_work dwork;

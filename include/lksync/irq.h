@@ -42,7 +42,10 @@
  * oneshot threaded handler is remembered and delivered when it is enabled.
  * Context: any, hardirq and softirq handlers included; async-signal-safe.
  * Return: 0; -EINVAL if @irq is not a line; -ENODEV if no handler is
- * requested on the line (the raise is then counted as spurious, and lost).
+ * requested on the line (the raise is then counted as spurious, and lost);
+ * -EAGAIN if the signal could not be queued (the process's real-time signal
+ * queue is full, RLIMIT_SIGPENDING): that raise is lost, the next one tries
+ * again.
  */
 LKSYNC_API int lksync_irq_raise(unsigned int irq);
 

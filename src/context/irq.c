@@ -51,6 +51,7 @@
 #include <lksync/wait.h>
 #include "locking/wait_lock.h"
 #include "sched/sched.h"
+#include "context/online.h"
 #include "context/softirq.h"
 #include "context/timer.h"
 
@@ -119,20 +120,34 @@ static void istate_set(struct irq_desc *desc, unsigned int set, unsigned int cle
 /* The tgkill() of a raise, done after the descriptor lock is dropped. */
 struct irq_kick {
 	pid_t tgid, tid;
+	struct task_struct *task;	/* whose pending bit the kick is for */
+	unsigned int irq;
 };
 
-static void irq_kick(const struct irq_kick *k)
+/* Return: 0, or -EAGAIN when the signal could not be queued. */
+static int irq_kick(const struct irq_kick *k)
 {
-	int saved = errno;
+	int saved = errno, ret = 0;
 
 	/*
 	 * The task may have exited since: the thread id then names no thread
 	 * (ESRCH) or another thread of ours, whose handler finds nothing to
 	 * do; the line's bit moved with the route (lksync_irq_task_exit()).
 	 */
-	if (k->tid)
-		syscall(SYS_tgkill, k->tgid, k->tid, LKSYNC_IRQ_SIGNAL);
+	if (k->tid && syscall(SYS_tgkill, k->tgid, k->tid, LKSYNC_IRQ_SIGNAL) &&
+	    errno == EAGAIN) {
+		/*
+		 * The real-time signal queue is full (RLIMIT_SIGPENDING).
+		 * A bit left set would make every later raise think a signal
+		 * is on its way, and the line would be dead on that task:
+		 * clear it, so the next raise tries again, and say so. (Task
+		 * structs are type-stable: the task is still a task.)
+		 */
+		clear_bit(k->irq, k->task->irq_pending);
+		ret = -EAGAIN;
+	}
 	errno = saved;
+	return ret;
 }
 
 /* Mark @irq pending on its target. Context: @desc locked. */
@@ -147,6 +162,8 @@ static void irq_send_locked(struct irq_desc *desc, unsigned int irq, struct irq_
 	if (!test_and_set_bit(irq, t->irq_pending)) {
 		k->tgid = t->tgid;
 		k->tid = t->pid;
+		k->task = t;
+		k->irq = irq;
 	}
 }
 
@@ -367,8 +384,7 @@ int lksync_irq_raise(unsigned int irq)
 	}
 	irq_send_locked(desc, irq, &k);
 	raw_spin_unlock_irqrestore(&desc->lock, flags);
-	irq_kick(&k);
-	return 0;
+	return irq_kick(&k);
 }
 
 int lksync_irq_route(unsigned int irq, struct task_struct *task)
@@ -410,7 +426,7 @@ unsigned long lksync_irq_spurious(unsigned int irq)
 /* The thread ran: unmask a oneshot line and resend what came meanwhile. */
 static void irq_finalize_thread(struct irq_desc *desc, struct irqaction *action)
 {
-	struct irq_kick k = { 0, 0 };
+	struct irq_kick k = { 0 };
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&desc->lock, flags);
@@ -519,14 +535,14 @@ int lksync_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	}
 	might_sleep();
 	pthread_once(&irq_signal_once, irq_signal_install);
-	ret = lksync_softirq_init();
+	/*
+	 * Handlers exist only from here on, and cannot create threads: bring
+	 * ksoftirqd, the clock and the workqueue manager online now, so a
+	 * tasklet, timer or work item first used in a handler still runs.
+	 */
+	ret = lksync_context_online();
 	if (ret)
 		return ret;
-	/*
-	 * The clock cannot be started from a handler (it is a thread): start
-	 * it now, so a timer first armed in an interrupt handler still ticks.
-	 */
-	lksync_tick_start();
 	action = calloc(1, sizeof(*action));
 	if (!action)
 		return -ENOMEM;
@@ -675,7 +691,7 @@ void lksync_disable_irq(unsigned int irq)
 void lksync_enable_irq(unsigned int irq)
 {
 	struct irq_desc *desc;
-	struct irq_kick k = { 0, 0 };
+	struct irq_kick k = { 0 };
 	unsigned long flags;
 
 	if (irq >= NR_IRQS)
@@ -728,7 +744,7 @@ void lksync_irq_task_exit(struct task_struct *t)
 		while (bits) {
 			unsigned int irq = w * IRQ_WORD_BITS + (unsigned int)__builtin_ctzl(bits);
 			struct irq_desc *desc = &irq_descs[irq];
-			struct irq_kick k = { 0, 0 };
+			struct irq_kick k = { 0 };
 
 			bits &= bits - 1;
 			raw_spin_lock(&desc->lock);

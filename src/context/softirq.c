@@ -36,6 +36,7 @@
 #include <lksync/spinlock.h>
 #include "locking/wait_lock.h"
 #include "sched/sched.h"
+#include "context/online.h"
 #include "context/softirq.h"
 
 /* The kernel's budget for one __do_softirq(): 2 ms or 10 restarts. */
@@ -97,6 +98,10 @@ void lksync_softirq_handoff(void)
 	struct tasklet_struct *tl[2] = { NULL, NULL };
 	unsigned int p;
 
+	if (unlikely(!ks) && in_task()) {
+		lksync_context_online();	/* masked, but task context: may start it */
+		ks = ksoftirqd_array();
+	}
 	if (!ks || this_ksoftirqd)
 		return;	/* ksoftirqd runs its own; before any exists, they wait here */
 	p = softirq_take();
@@ -217,8 +222,8 @@ void lksync_raise_softirq(unsigned int nr)
 	if (WARN_ONCE(nr >= NR_SOFTIRQS, "raise_softirq: bad softirq %u\n", nr))
 		return;
 	/* Lazily, where creating threads is safe: task context, not in a handler. */
-	if (unlikely(!lksync_softirq_ready()) && in_task() && !irqs_disabled())
-		lksync_softirq_init();
+	if (unlikely(!lksync_softirq_ready()))
+		lksync_context_online();
 	local_irq_save(flags);
 	lksync_raise_softirq_irqoff(nr);
 	local_irq_restore(flags);

@@ -28,6 +28,7 @@
 #include <lksync/printk.h>
 #include <lksync/processor.h>
 #include <lksync/wait.h>
+#include "context/online.h"
 #include "context/softirq.h"
 
 static DECLARE_WAIT_QUEUE_HEAD(tasklet_wq);
@@ -66,8 +67,8 @@ void lksync_tasklet_schedule(struct tasklet_struct *t, unsigned int nr)
 	struct task_struct *me;
 	unsigned long flags;
 
-	if (unlikely(!lksync_softirq_ready()) && in_task() && !irqs_disabled())
-		lksync_softirq_init();
+	if (unlikely(!lksync_softirq_ready()))
+		lksync_context_online();
 	me = current;	/* a handler's thread always has its task */
 	local_irq_save(flags);
 	slot = &me->context_private[LKSYNC_TASKLET_SLOT(nr)];
@@ -188,8 +189,8 @@ void lksync_tasklet_enable(struct tasklet_struct *t)
 	smp_mb__before_atomic();
 	/* A tasklet scheduled while disabled may be parked in a backing-off ksoftirqd. */
 	if (atomic_dec_and_test(&t->count) && test_bit(TASKLET_STATE_SCHED, &t->state)) {
-		if (unlikely(!lksync_softirq_ready()) && in_task() && !irqs_disabled())
-			lksync_softirq_init();
+		if (unlikely(!lksync_softirq_ready()))
+			lksync_context_online();
 		lksync_softirq_kick();
 	}
 }
@@ -202,8 +203,7 @@ void lksync_tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), 
 	t->func = func;
 	t->use_callback = false;
 	t->data = data;
-	if (in_task() && !irqs_disabled())
-		lksync_softirq_init();
+	lksync_context_online();
 }
 
 void lksync_tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
@@ -214,6 +214,5 @@ void lksync_tasklet_setup(struct tasklet_struct *t, void (*callback)(struct task
 	t->callback = callback;
 	t->use_callback = true;
 	t->data = 0;
-	if (in_task() && !irqs_disabled())
-		lksync_softirq_init();
+	lksync_context_online();
 }

@@ -36,6 +36,7 @@
 #include <lksync/bug.h>
 #include "arch/futex.h"
 #include "sched/sched.h"
+#include "context/online.h"
 #include "context/timer.h"
 
 seqlock_t lksync_xtime_lock = __SEQLOCK_UNLOCKED(lksync_xtime_lock);
@@ -215,6 +216,6 @@ void lksync_timer_init(struct timer_list *timer, void (*callback)(struct timer_l
 	timer->expires = 0;
 	timer->function = callback;
 	timer->flags = flags & TIMER_INIT_FLAGS;
-	if (unlikely(!lksync_tick_started()) && !in_interrupt())
-		lksync_tick_start();
+	if (unlikely(!lksync_tick_started()))
+		lksync_context_online();
 }

@@ -38,6 +38,7 @@
 #include <lksync/bug.h>
 #include "arch/futex.h"
 #include "locking/wait_lock.h"	/* base.lock excludes for real in the UP build too */
+#include "context/online.h"
 #include "context/timer.h"
 
 #define TVN_BITS	6
@@ -309,8 +310,8 @@ int lksync_mod_timer(struct timer_list *timer, unsigned long expires, unsigned i
 	 * timer_setup() normally started it long before.
 	 */
 	if (unlikely(!lksync_tick_started())) {
-		if (!in_interrupt())
-			lksync_tick_start();
+		if (in_task())
+			lksync_context_online();
 		else
 			WARN_ONCE(1, "timer: first timer armed in interrupt context: no tick until a timer is set up in task context\n");
 	}

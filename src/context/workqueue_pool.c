@@ -27,6 +27,7 @@
 #include <lksync/kthread.h>
 #include <lksync/printk.h>
 #include <lksync/smp.h>
+#include "context/online.h"
 #include "context/workqueue_internal.h"
 #include "sched/sched.h"
 
@@ -65,7 +66,8 @@ struct worker *lksync_wq_current_worker(void)
 {
 	struct task_struct *t = lksync_tls.task;
 
-	if (!t || !(READ_ONCE(t->flags) & PF_WQ_WORKER))
+	/* An interrupt that landed on a kworker is not running its item (the kernel's in_task()). */
+	if (!t || !in_task() || !(READ_ONCE(t->flags) & PF_WQ_WORKER))
 		return NULL;
 	return kthread_data(t);
 }
@@ -364,11 +366,16 @@ static void *wq_manager_main(void *arg)
  */
 void lksync_wq_online_slow(void)
 {
+	lksync_context_online();
+}
+
+void lksync_wq_manager_start(void)
+{
 	pthread_attr_t attr;
 	pthread_t thread;
 	int expected = 0;
 
-	if (!in_task() || irqs_disabled())
+	if (__atomic_load_n(&wq_manager_started, __ATOMIC_ACQUIRE))
 		return;
 	if (!__atomic_compare_exchange_n(&wq_manager_started, &expected, 1, 0,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))

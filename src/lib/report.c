@@ -18,7 +18,12 @@
 static lksync_report_sink_t report_sink;
 static void *report_sink_arg;
 static unsigned long report_count;
-static int report_lock;
+static int report_lock;		/* 0, or the tid of the thread emitting */
+/*
+ * Reports being built on this thread: 2 when an interrupt handler's report
+ * interrupted one (a WARN in a handler). Initial-exec: read in handlers.
+ */
+static __thread int report_depth LKSYNC_TLS_MODEL;
 static int panic_on_warn = -1;
 
 lksync_report_sink_t lksync_set_report_sink(lksync_report_sink_t sink, void *arg)
@@ -95,7 +100,11 @@ static void rb_trace(struct rbuf *b, int skip)
 	rb_add(b, "Call Trace:\n");
 	for (int i = skip; i < n; i++) {
 		Dl_info info;
-		int found = dladdr(pc[i], &info);
+		/*
+		 * dladdr() takes the dynamic loader's lock: not in a report
+		 * that interrupted another on this thread (which may hold it).
+		 */
+		int found = report_depth == 1 && dladdr(pc[i], &info);
 
 		if (found && info.dli_sname)
 			rb_add(b, " %s+0x%tx [<%p>]\n", info.dli_sname,
@@ -118,12 +127,25 @@ static void rb_task(struct rbuf *b)
 	rb_add(b, "CPU: %d PID: %d Comm: %.16s\n", sched_getcpu(), (int)gettid(), comm);
 }
 
+/*
+ * Reports never interleave, except one made by an interrupt handler that
+ * interrupted this very thread while it emitted: waiting for ourselves would
+ * never end, so that one is written at once, unlocked.
+ */
 static void report_emit(struct rbuf *b)
 {
 	lksync_report_sink_t sink;
+	int me = (int)gettid(), owner = 0, locked = 1;
 
-	while (__atomic_exchange_n(&report_lock, 1, __ATOMIC_ACQUIRE))
+	while (!__atomic_compare_exchange_n(&report_lock, &owner, me, 0,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		if (owner == me) {
+			locked = 0;
+			break;
+		}
+		owner = 0;
 		sched_yield();
+	}
 	__atomic_add_fetch(&report_count, 1, __ATOMIC_RELAXED);
 	sink = __atomic_load_n(&report_sink, __ATOMIC_ACQUIRE);
 	if (sink) {
@@ -138,7 +160,8 @@ static void report_emit(struct rbuf *b)
 			off += (size_t)w;
 		}
 	}
-	__atomic_store_n(&report_lock, 0, __ATOMIC_RELEASE);
+	if (locked)
+		__atomic_store_n(&report_lock, 0, __ATOMIC_RELEASE);
 }
 
 static void maybe_panic(void)
@@ -151,11 +174,16 @@ static void maybe_panic(void)
 		abort();
 }
 
+/*
+ * Each report builds its text in a buffer on its own stack: a handler's
+ * report must not overwrite the one it interrupted.
+ */
 void lksync_report(const char *headline, const char *fmt, ...)
 {
-	static __thread struct rbuf b;
+	struct rbuf b;
 	va_list ap;
 
+	report_depth++;
 	b.len = 0;
 	rb_add(&b, "\n%s\n", headline);
 	va_start(ap, fmt);
@@ -164,13 +192,15 @@ void lksync_report(const char *headline, const char *fmt, ...)
 	rb_task(&b);
 	rb_trace(&b, 2);
 	report_emit(&b);
+	report_depth--;
 }
 
 void lksync_warn_slowpath(const char *file, int line, const char *func, const char *fmt, ...)
 {
-	static __thread struct rbuf b;
+	struct rbuf b;
 	va_list ap;
 
+	report_depth++;
 	b.len = 0;
 	rb_add(&b, "------------[ cut here ]------------\n");
 	va_start(ap, fmt);
@@ -182,13 +212,15 @@ void lksync_warn_slowpath(const char *file, int line, const char *func, const ch
 	rb_trace(&b, 2);
 	rb_add(&b, "---[ end trace 0000000000000000 ]---\n");
 	report_emit(&b);
+	report_depth--;
 	maybe_panic();
 }
 
 void lksync_bug_slowpath(const char *file, int line, const char *func)
 {
-	static __thread struct rbuf b;
+	struct rbuf b;
 
+	report_depth++;
 	b.len = 0;
 	rb_add(&b, "------------[ cut here ]------------\n");
 	rb_add(&b, "kernel BUG at %s:%d!\n", file, line);

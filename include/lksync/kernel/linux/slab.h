@@ -62,7 +62,8 @@
 /**
  * kmalloc - allocate @size bytes.
  * @flags: GFP_KERNEL, GFP_ATOMIC, ...; __GFP_ZERO zeroes the memory.
- * Context: any (GFP_KERNEL: process context in the kernel).
+ * Context: task context or softirq; not in a hard interrupt handler (it is
+ * malloc(), which is not async-signal-safe, whatever the GFP flags).
  * Return: the memory, ZERO_SIZE_PTR if @size is 0, NULL if out of memory.
  */
 static inline __must_check void *kmalloc(size_t size, gfp_t flags)
