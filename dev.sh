@@ -40,6 +40,8 @@ main)
 	build release
 	echo "== torture: every lock type, oversubscribed, 5 s each"
 	build/release/tools/torture/lksync-torture --duration 5 --types all
+	echo "== torture: every lock type with interrupts injected, 2 s each"
+	build/release/tools/torture/lksync-torture --duration 2 --irqs --types all
 	echo "== benchmark summary (quick; ./build/release/tools/bench/lksync-bench --help for the full run)"
 	build/release/tools/bench/lksync-bench --quick
 	;;

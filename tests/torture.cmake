@@ -87,14 +87,8 @@ if(_torture_build)
 
   # Interrupt injection. Uniprocessor spinlocks exclude no threads: one
   # writer per type there, and the handlers are all it has to exclude.
-  # Under ThreadSanitizer seqlock_irq is left out: the seqlock readers' TSan
-  # annotation (src/lib/tsan.c, a per-thread flag) is not safe in a handler
-  # that interrupts a reader on its own thread (TSan CHECK failure).
   set(_torture_irq_types spin_lock_irq,spin_lock_irqsave,spin_lock_bh,rw_lock_irq,rw_lock_irq_rd)
-  string(APPEND _torture_irq_types ,rw_lock_bh,spin_lock,seqlock)
-  if(NOT CMAKE_C_FLAGS MATCHES "fsanitize=thread")
-    string(APPEND _torture_irq_types ,seqlock_irq)
-  endif()
+  string(APPEND _torture_irq_types ,rw_lock_bh,spin_lock,seqlock,seqlock_irq)
   foreach(t mutex completion)
     if(_torture_sleeping MATCHES "${t}")
       string(APPEND _torture_irq_types ,${t})

@@ -323,9 +323,18 @@ static void irq_deliver(void)
 	}
 }
 
+#ifdef LKSYNC_TSAN
+/* src/lib/tsan.c: the seqlock readers' ignore flag follows TSan's own across a signal handler. */
+int lksync_tsan_seq_save(void);
+void lksync_tsan_seq_restore(int saved);
+#endif
+
 static void irq_signal_handler(int sig, siginfo_t *info, void *uctx)
 {
 	int saved = errno;
+#ifdef LKSYNC_TSAN
+	int seq = lksync_tsan_seq_save();
+#endif
 
 	(void)sig;
 	(void)info;
@@ -334,6 +343,9 @@ static void irq_signal_handler(int sig, siginfo_t *info, void *uctx)
 		__atomic_or_fetch(&lksync_tls.pending, LKSYNC_PENDING_IRQ, __ATOMIC_RELAXED);
 	else
 		irq_deliver();
+#ifdef LKSYNC_TSAN
+	lksync_tsan_seq_restore(seq);
+#endif
 	errno = saved;
 }
 

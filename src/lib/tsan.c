@@ -24,8 +24,12 @@ void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
 
 LKSYNC_API void lksync_tsan_seq_begin(void);
 LKSYNC_API void lksync_tsan_seq_end(void);
+LKSYNC_API int lksync_tsan_seq_save(void);
+LKSYNC_API void lksync_tsan_seq_restore(int saved);
 
-static __thread int seq_ignoring;
+/* Initial-exec: interrupt handlers (signal handlers) read seqlocks too. */
+static __thread int seq_ignoring LKSYNC_TLS_MODEL;
+static __thread int seq_in_handler LKSYNC_TLS_MODEL;
 static pthread_key_t seq_exit_key;
 static pthread_once_t seq_exit_once = PTHREAD_ONCE_INIT;
 
@@ -43,8 +47,10 @@ void lksync_tsan_seq_begin(void)
 {
 	if (seq_ignoring || !AnnotateIgnoreReadsBegin)
 		return;
-	pthread_once(&seq_exit_once, seq_exit_key_create);
-	pthread_setspecific(seq_exit_key, &seq_ignoring);	/* end it at thread exit */
+	if (!seq_in_handler) {	/* not async-signal-safe; a handler's own section ends with it */
+		pthread_once(&seq_exit_once, seq_exit_key_create);
+		pthread_setspecific(seq_exit_key, &seq_ignoring);	/* end it at thread exit */
+	}
 	seq_ignoring = 1;
 	AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
 }
@@ -55,4 +61,25 @@ void lksync_tsan_seq_end(void)
 		return;
 	seq_ignoring = 0;
 	AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+}
+
+/*
+ * Around an interrupt handler (a signal handler): TSan runs signal handlers
+ * with the thread's ignore count saved and zeroed, and restores it after,
+ * so the flag must follow: the handler starts with no section open, and
+ * whatever it leaves is discarded with TSan's count.
+ */
+int lksync_tsan_seq_save(void)
+{
+	int saved = seq_ignoring;
+
+	seq_ignoring = 0;
+	seq_in_handler++;
+	return saved;
+}
+
+void lksync_tsan_seq_restore(int saved)
+{
+	seq_in_handler--;
+	seq_ignoring = saved;
 }
