@@ -115,7 +115,7 @@ TEST(return_values)
 	CHECK_EQ(__atomic_load_n(&basic_fired, __ATOMIC_ACQUIRE), 0);
 
 	/* DEFINE_TIMER works; add_timer on a pending timer warns, changes nothing. */
-	static_timer.expires = jiffies + 5;
+	static_timer.expires = jiffies + 10000;	/* still pending at the second add, however loaded */
 	add_timer(&static_timer);
 	unsigned long exp = static_timer.expires;
 	int reports = test_reports;
@@ -126,6 +126,7 @@ TEST(return_values)
 	lksync_set_report_sink(NULL, NULL);
 	CHECK_EQ(test_reports, reports + 1);
 	CHECK(strstr(test_last_report, "WARNING") != NULL);
+	CHECK_EQ(mod_timer(&static_timer, jiffies + 2), 1);	/* was pending: now soon */
 	CHECK(wait_flag(&basic_fired, 2000));
 	CHECK(!timer_pending(&static_timer));
 }
