@@ -121,10 +121,10 @@ TEST(initializers_and_returns)
 	/* Timeouts: 0 after at least the time asked. */
 	t0 = now_ms();
 	CHECK_EQ(wait_for_completion_timeout(&dyn, msecs_to_jiffies(50)), 0);
-	CHECK(now_ms() - t0 >= 50 && now_ms() - t0 < 500);
+	CHECK(now_ms() - t0 >= 50 && now_ms() - t0 < 2000);	/* upper bound: a loaded machine */
 	t0 = now_ms();
 	CHECK_EQ(wait_for_completion_interruptible_timeout(&dyn, msecs_to_jiffies(50)), 0);
-	CHECK(now_ms() - t0 >= 50 && now_ms() - t0 < 500);
+	CHECK(now_ms() - t0 >= 50 && now_ms() - t0 < 2000);	/* upper bound: a loaded machine */
 	t0 = now_ms();
 	CHECK_EQ(wait_for_completion_killable_timeout(&dyn, msecs_to_jiffies(50)), 0);
 	CHECK(now_ms() - t0 >= 50);

@@ -179,12 +179,12 @@ TEST(timeouts)
 	r = wait_event_timeout(wq, cond_true(), msecs_to_jiffies(50));
 	dt = now_ms() - t0;
 	CHECK_EQ(r, 0);
-	CHECK(dt >= 50 && dt < 500);
+	CHECK(dt >= 50 && dt < 2000);	/* upper bound: a loaded machine */
 	t0 = now_ms();
 	r = wait_event_interruptible_timeout(wq, cond_true(), msecs_to_jiffies(50));
 	dt = now_ms() - t0;
 	CHECK_EQ(r, 0);
-	CHECK(dt >= 50 && dt < 500);
+	CHECK(dt >= 50 && dt < 2000);	/* upper bound: a loaded machine */
 	t0 = now_ms();
 	r = wait_event_idle_timeout(wq, cond_true(), msecs_to_jiffies(50));
 	CHECK_EQ(r, 0);
