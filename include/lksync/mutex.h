@@ -5,9 +5,11 @@
  * and locking headers.
  *
  * Fast paths are inline and one atomic each: mutex_lock() swaps the owner
- * word from 0 to current, mutex_unlock() swaps it from current back to 0.
- * Anything else (a held lock, waiters to wake, a hand-off) goes to the slow
- * paths in src/locking/mutex.c, which spin briefly, then queue and sleep
+ * word from 0 to current, mutex_unlock() swaps it from current back to 0
+ * (while tasks are queued, handoff_at, it also counts down a per-task
+ * budget between two looks at the clock). Anything else (a held lock,
+ * waiters to wake or to hand over to) goes to the slow paths in
+ * src/locking/mutex.c, which spin briefly, then queue and sleep
  * through schedule(); see that file for the algorithm and the word's states.
  *
  * Rules (Documentation/locking/mutex-design.rst): only the owner unlocks; no
@@ -40,6 +42,8 @@
 LKSYNC_API int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state);
 LKSYNC_API void lksync_mutex_unlock_slowpath(struct mutex *lock);
 LKSYNC_API int lksync_mutex_trylock_slowpath(struct mutex *lock);
+/* Unlocks with tasks queued this task does before it looks at the clock. */
+extern LKSYNC_API __thread unsigned int lksync_mutex_looks LKSYNC_TLS_MODEL;
 
 /**
  * __mutex_init - initialize @lock as unlocked.
@@ -52,6 +56,7 @@ static inline void __mutex_init(struct mutex *lock, const char *name, void *key)
 	(void)key;
 	atomic_long_set(&lock->owner, 0);
 	raw_spin_lock_init(&lock->wait_lock);
+	lock->handoff_at = 0;
 	INIT_LIST_HEAD(&lock->wait_list);
 }
 
@@ -150,7 +155,8 @@ static __always_inline int mutex_trylock(struct mutex *lock)
 }
 
 /**
- * mutex_unlock - release @lock, waking the first waiter if one sleeps.
+ * mutex_unlock - release @lock, waking the first waiter if one sleeps, or
+ * handing @lock to it once it has waited long enough.
  * Once the lock is released this does not touch it again, so the next owner
  * may free it (the slow path releases under wait_lock, and the next owner's
  * unlock then waits for that spinlock). A holder's exit does not release it.
@@ -161,9 +167,22 @@ static __always_inline void mutex_unlock(struct mutex *lock)
 {
 	long curr = (long)current;
 
+	/*
+	 * Tasks queued (handoff_at): once in a while the slow path reads the
+	 * clock to see whether the first one is owed the lock. Relaxed: a
+	 * stale handoff_at costs one slow unlock or delays one check, never a
+	 * lost wake-up (the owner word's flags see to those).
+	 */
+	if (unlikely(READ_ONCE(lock->handoff_at))) {
+		if (unlikely(!lksync_mutex_looks))
+			goto slow;
+		lksync_mutex_looks--;
+	}
 	/* Release: the critical section happens before the next owner's acquire. */
-	if (unlikely(!atomic_long_try_cmpxchg_release(&lock->owner, &curr, 0)))
-		lksync_mutex_unlock_slowpath(lock);
+	if (likely(atomic_long_try_cmpxchg_release(&lock->owner, &curr, 0)))
+		return;
+slow:
+	lksync_mutex_unlock_slowpath(lock);
 }
 
 /**

@@ -7,6 +7,9 @@
  * owner is the owning task's address with three flag bits below it (task
  * structures are at least 8-byte aligned); src/locking/mutex.c has the
  * states. wait_lock serializes the FIFO wait_list of sleeping waiters.
+ * handoff_at (in the padding after wait_lock) is 0 while nobody waits, else
+ * when the owner must hand the lock to the first waiter (a clock in units of
+ * 1024 ns), which bounds how long tasks outside the queue keep the lock.
  */
 #ifndef LKSYNC_MUTEX_TYPES_H
 #define LKSYNC_MUTEX_TYPES_H
@@ -22,6 +25,7 @@
 struct mutex {
 	atomic_long_t owner;
 	raw_spinlock_t wait_lock;
+	unsigned int handoff_at;
 	struct list_head wait_list;
 };
 
@@ -29,6 +33,7 @@ struct mutex {
 #define __MUTEX_INITIALIZER(lockname)						\
 	{ .owner = ATOMIC_LONG_INIT(0),						\
 	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(lockname.wait_lock),		\
+	  .handoff_at = 0,							\
 	  .wait_list = LIST_HEAD_INIT(lockname.wait_list) }
 
 /* DEFINE_MUTEX - define and initialize an unlocked struct mutex @mutexname. */

@@ -5,28 +5,47 @@
  * under a raw spinlock, and hand-off so that no waiter starves.
  *
  * mutex::owner = task address | flags (T = owner task, W = WAITERS,
- * H = HANDOFF, P = PICKUP):
+ * H = HANDOFF, P = PICKUP), and mutex::handoff_at (A):
  *
- *   T  P H W
- *   0  0 0 0   free                        fast path: cmpxchg 0 -> current
- *   t  0 0 0   held, nobody to wake        fast unlock: cmpxchg t -> 0
- *   t  0 * 1   held, the first waiter may  every unlock takes the slow path:
- *              sleep                       release (W cleared), wake it
- *   t  0 1 1   held, the first waiter has  unlock hands over: owner = f | P
- *              waited HANDOFF_NS as first
- *   f  1 0 *   handed to first waiter f    only f may take it (clears P)
- *   0  0 0 1   free, W left by a waiter    the next owner's unlock wakes
+ *   T  P H W  A
+ *   0  0 0 0  0   free                     fast path: cmpxchg 0 -> current
+ *   t  0 0 0  0   held, nobody queued      fast unlock: cmpxchg t -> 0
+ *   t  0 0 0  a   held, tasks queued, the  unlock as the fast path until
+ *                 first one awake          time a, then the slow path hands
+ *                                          over: owner = f | P
+ *   t  0 * 1  a   held, the first waiter   every unlock takes the slow path:
+ *                 may sleep                release (W cleared), wake it
+ *   t  0 1 1  a   held, the first waiter   unlock hands over: owner = f | P
+ *                 asked for a hand-off
+ *   f  1 0 *  a   handed to first waiter f only f may take it (clears P)
+ *   0  0 0 *  a   free, tasks queued       taken by anyone, as above
  *
  * W and H are set only by the first waiter, under wait_lock, with a cmpxchg
  * that succeeds only while the lock is held, right before it sleeps (its
- * task state already set, so the wake-up cannot be lost). The unlock slow
- * path clears both in the cmpxchg that releases or hands over the lock,
- * under wait_lock, and then wakes the first waiter. So unlike the kernel's
- * "the list is not empty", W here means "the first waiter may be asleep":
- * a first waiter that was woken and spins, awake, costs its competitors
- * nothing, and a barging owner runs on the fast path until that waiter
- * sleeps again. A waiter that takes the lock and leaves others queued sets
- * W (its unlock must wake the new first one); the last one out clears it.
+ * task state already set, so the wake-up cannot be lost); H once it has
+ * been first for MUTEX_HANDOFF_NS. The unlock slow path clears both in the
+ * cmpxchg that releases or hands over the lock, under wait_lock, and then
+ * wakes the first waiter. So unlike the kernel's "the list is not empty",
+ * W here means "the first waiter may be asleep": a first waiter that was
+ * woken and spins, awake, costs its competitors little. A waiter that takes
+ * the lock and leaves others queued sets W (its unlock must wake the new
+ * first one); the last one out clears it.
+ *
+ * A (never 0) is when the owner must hand the lock to the first waiter even
+ * if that waiter never ran to ask. With more tasks than CPUs, the waiter an
+ * unlock wakes is often queued by the OS behind the very owner that woke
+ * it, which keeps re-taking the lock on the fast path: the waiter cannot
+ * set H before the OS preempts that owner, a time slice (milliseconds)
+ * later, and with many waiters a few tasks did most of the work. So while
+ * A is set, mutex_unlock() counts a per-task budget down and, when it runs
+ * out, enters the slow path, which reads the clock; once A has passed it
+ * hands over, and the owner then queues and sleeps, which also frees its
+ * CPU for the new owner. A is written only under wait_lock, when the first
+ * waiter changes (a turn of MUTEX_WAIT_NS / tasks queued, at least
+ * MUTEX_HANDOFF_NS: a queued task waits about MUTEX_WAIT_NS in all), and 0
+ * when the queue empties. The unlock reads it without wait_lock: a stale
+ * value costs one slow unlock or delays one hand-off, never a wake-up (W
+ * sees to those).
  *
  * Spinning: before queueing a task looks at the word for a bounded time and
  * takes the lock if it becomes free, as the kernel's optimistic spinning;
@@ -36,10 +55,11 @@
  * is safe, as the kernel's read under RCU); as the OS may preempt a running
  * owner unseen, it is also bounded; see docs/mutex.md.
  *
- * The unlock slow path takes wait_lock before its releasing cmpxchg and
- * touches nothing of the mutex after dropping it: a new owner's unlock
- * would have to take wait_lock first, so the mutex may be freed then. The
- * task to wake is held by a reference across the wake-up, as wake_q does.
+ * The unlock slow path takes wait_lock before its releasing cmpxchg (unless
+ * it releases as the fast path does) and touches nothing of the mutex after
+ * dropping it: a new owner's unlock would have to take wait_lock first, so
+ * the mutex may be freed then. The task to wake is held by a reference
+ * across the wake-up, as wake_q does.
  */
 #include <errno.h>
 #include <lksync/mutex.h>
@@ -60,6 +80,12 @@
 #ifndef MUTEX_HANDOFF_NS
 #define MUTEX_HANDOFF_NS	200000	/* first this long: the lock is owed to it */
 #endif
+#ifndef MUTEX_WAIT_NS
+#define MUTEX_WAIT_NS		8000000	/* about the longest wait in the queue */
+#endif
+#ifndef MUTEX_CLOCK_SKIP
+#define MUTEX_CLOCK_SKIP	1024	/* most unlocks between two clock reads */
+#endif
 
 struct mutex_waiter {
 	struct list_head list;
@@ -73,6 +99,83 @@ BUILD_BUG_ON(_Alignof(struct task_struct) <= MUTEX_FLAGS);
 static bool waited_enough(struct mutex_waiter *w)
 {
 	return lksync_now_ns() - w->first_since >= MUTEX_HANDOFF_NS;
+}
+
+/* The clock in handoff_at's units (1024 ns); it wraps every 73 minutes. */
+static inline unsigned int handoff_clock(long long ns)
+{
+	return (unsigned int)((unsigned long long)ns >> 10);
+}
+
+/*
+ * @w has become the first waiter at @now (under wait_lock): note when the
+ * owner must hand it the lock even if it cannot run to ask (handoff_at):
+ * after a turn of MUTEX_WAIT_NS / (tasks queued), so that a task waits for
+ * about MUTEX_WAIT_NS in all whatever the queue's length, but no sooner
+ * than MUTEX_HANDOFF_NS, when it would ask itself (a hand-off costs a sleep
+ * and a wake-up). Rounded up so that the check never fires before
+ * waited_enough(w) holds; 0 means "nobody queued", so it is never stored.
+ * Relaxed: a hint that routes unlocks, read without wait_lock; the owner
+ * word carries every order that matters.
+ */
+static void set_first(struct mutex *lock, struct mutex_waiter *w, long long now)
+{
+	long long turn = MUTEX_WAIT_NS;
+	struct list_head *p = &w->list;
+	unsigned int at, n = 1;
+
+	w->first_since = now;
+	/* Count @w and those behind it, as far as it can shorten the turn. */
+	while (n < MUTEX_WAIT_NS / MUTEX_HANDOFF_NS &&
+	       (p = p->next) != &lock->wait_list)
+		n++;
+	turn /= n;
+	if (turn < MUTEX_HANDOFF_NS)
+		turn = MUTEX_HANDOFF_NS;
+	at = handoff_clock(now + turn) + 1;
+	WRITE_ONCE(lock->handoff_at, at ? at : 1);
+}
+
+/*
+ * When this task next reads the clock for handoff_due(): mutex_unlock()
+ * counts lksync_mutex_looks down while tasks are queued and comes here at
+ * 0. The clock costs as much as eight lock operations, so a task reads it
+ * again only after about half the time left before the hand-off, estimated
+ * from how fast it went through its unlocks since its previous read (an
+ * overestimate of the time per unlock, so an early read rather than a late
+ * one), and at least every MUTEX_CLOCK_SKIP unlocks. Per task rather than
+ * per lock: with several contended locks, a look may come later, never
+ * more than that bound.
+ */
+LKSYNC_API __thread unsigned int lksync_mutex_looks LKSYNC_TLS_MODEL;
+
+static __thread struct {
+	unsigned int span;	/* unlocks between the previous two reads */
+	long long last;		/* ns at the previous read */
+} clock_look LKSYNC_TLS_MODEL;
+
+/* Has the time @at (handoff_at) passed? */
+static bool handoff_due(unsigned int at)
+{
+	long long now, rest, per;
+
+	if (lksync_mutex_looks) {	/* called after a failed release */
+		lksync_mutex_looks--;
+		return false;
+	}
+	now = lksync_now_ns();
+	/* Left until @at, in ns; as a signed difference it survives a wrap. */
+	rest = (long long)(int)(at - handoff_clock(now)) * 1024;
+	per = (now - clock_look.last) / (clock_look.span + 1) + 1;
+	clock_look.last = now;
+	if (rest <= 0) {
+		clock_look.span = 0;
+		return true;
+	}
+	rest /= 2 * per;
+	clock_look.span = lksync_mutex_looks =
+		rest < MUTEX_CLOCK_SKIP ? (unsigned int)rest : MUTEX_CLOCK_SKIP;
+	return false;
 }
 
 static inline bool waiter_is_first(struct mutex *lock, struct mutex_waiter *w)
@@ -186,17 +289,17 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 	/*
 	 * Spin only if nobody is queued: with waiters, a newcomer that took
 	 * the lock would be served before them, and one that keeps running
-	 * would keep taking it. The owner itself keeps its fast path until
-	 * the first waiter is owed the lock.
+	 * would keep taking it. The owner itself keeps re-taking a lock it
+	 * released until the first waiter is owed it (handoff_at).
 	 */
 	if (list_empty(&lock->wait_list) &&
 	    mutex_spin(lock, MUTEX_SPIN_LOOKS, false))
 		return 0;
 
 	raw_spin_lock(&lock->wait_lock);
-	if (list_empty(&lock->wait_list))
-		waiter.first_since = lksync_now_ns();
 	list_add_tail(&waiter.list, &lock->wait_list);
+	if (waiter_is_first(lock, &waiter))
+		set_first(lock, &waiter, lksync_now_ns());
 	for (;;) {
 		unsigned long mark = 0;
 
@@ -227,9 +330,12 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 
 	first = waiter_is_first(lock, &waiter);
 	list_del(&waiter.list);
-	if (first && !list_empty(&lock->wait_list))
-		list_first_entry(&lock->wait_list, struct mutex_waiter, list)->first_since =
-			lksync_now_ns();
+	if (list_empty(&lock->wait_list))
+		WRITE_ONCE(lock->handoff_at, 0);	/* relaxed: see set_first() */
+	else if (first)
+		set_first(lock, list_first_entry(&lock->wait_list,
+						 struct mutex_waiter, list),
+			  lksync_now_ns());
 	/*
 	 * Interrupted first waiter: the next one sleeps unmarked and W may be
 	 * clear (we were awake), so wake it to mark the lock itself. An H we
@@ -252,7 +358,8 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 	return ret;
 }
 
-void lksync_mutex_unlock_slowpath(struct mutex *lock)
+/* Release or hand over @lock under wait_lock, and wake the first waiter. */
+static noinline void unlock_queued(struct mutex *lock)
 {
 	struct mutex_waiter *first = NULL;
 	struct task_struct *wake;
@@ -263,8 +370,8 @@ void lksync_mutex_unlock_slowpath(struct mutex *lock)
 	if (!list_empty(&lock->wait_list)) {
 		first = list_first_entry(&lock->wait_list, struct mutex_waiter, list);
 		/*
-		 * The first waiter sets H itself when it runs; under
-		 * oversubscription it may wait long for a CPU to do so.
+		 * Owed the lock: the first waiter sets H itself when it runs,
+		 * but under oversubscription it may wait long for a CPU.
 		 */
 		handoff = waited_enough(first);
 	}
@@ -282,6 +389,22 @@ void lksync_mutex_unlock_slowpath(struct mutex *lock)
 	wake = first_to_wake(lock);
 	raw_spin_unlock(&lock->wait_lock);
 	wake_and_put(wake);
+}
+
+void lksync_mutex_unlock_slowpath(struct mutex *lock)
+{
+	unsigned int at = READ_ONCE(lock->handoff_at);	/* relaxed: a hint */
+	long owner = (long)current;
+
+	/*
+	 * Tasks are queued, the first is not owed the lock yet, and no flag
+	 * asks for a wake-up: release as the fast path does. Release: the
+	 * critical section happens before the next owner's acquire.
+	 */
+	if (at && !handoff_due(at) &&
+	    likely(atomic_long_try_cmpxchg_release(&lock->owner, &owner, 0)))
+		return;
+	unlock_queued(lock);
 }
 
 int lksync_mutex_trylock_slowpath(struct mutex *lock)
