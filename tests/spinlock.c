@@ -360,7 +360,7 @@ static void *fair_timer(void *arg)
 	return NULL;
 }
 
-TEST(fairness_8_threads)
+static void fairness(int threads)
 {
 	pthread_t t;
 	unsigned long min = ~0UL, max = 0;
@@ -368,9 +368,9 @@ TEST(fairness_8_threads)
 	fair_stop = 0;
 	memset(fair_count, 0, sizeof(fair_count));
 	pthread_create(&t, NULL, fair_timer, NULL);
-	test_threads(8, fair_worker, NULL);
+	test_threads(threads, fair_worker, NULL);
 	pthread_join(t, NULL);
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < threads; i++) {
 		if (fair_count[i] < min)
 			min = fair_count[i];
 		if (fair_count[i] > max)
@@ -381,6 +381,13 @@ TEST(fairness_8_threads)
 	/* Loose bound (the machine is shared); the benchmark measures >= 0.3. */
 	CHECK(min * 50 >= max);
 }
+
+/*
+ * Two threads re-taking the lock at once: the holder keeps it for a while
+ * (the second contender waits before its first look), but not for good.
+ */
+TEST(fairness_2_threads) { fairness(2); }
+TEST(fairness_8_threads) { fairness(8); }
 
 /* ---- the unlocker never touches a lock after releasing it ---- */
 
@@ -669,6 +676,7 @@ int main(void)
 	RUN(exclusion_8_threads);
 	RUN(exclusion_32_threads);
 	RUN(trylock_and_contended_against_holder);
+	RUN(fairness_2_threads);
 	RUN(fairness_8_threads);
 	RUN(unlock_does_not_touch_freed_lock);
 	RUN(parked_head_survives_lost_wakeup);
