@@ -83,21 +83,27 @@ LKSYNC_API int lksync_down_slowpath(struct semaphore *sem, unsigned int state,
 /* Out of line, after up() added a unit with waiters queued: wake the head, or hand it the unit. */
 LKSYNC_API void lksync_up_slowpath(struct semaphore *sem);
 
+/* Out of line, after a lost compare-and-exchange: back off, then try again. */
+LKSYNC_API bool lksync_sem_trydown_contended(struct semaphore *sem);
+
+/* 0 < units < HANDOFF in @c: some free and none reserved. */
+static __always_inline bool __lksync_sem_free(unsigned int c)
+{
+	return (c & ~LKSYNC_SEM_WAITERS) - 1 < LKSYNC_SEM_HANDOFF - 1;
+}
+
 /* Take a free unit if there is one and it is not reserved. Return: true if taken. */
 static __always_inline bool __lksync_sem_trydown(struct semaphore *sem)
 {
 	unsigned int c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
 
-	/*
-	 * 0 < units < HANDOFF: some free and none reserved. Acquire pairs
-	 * with the release of the up() that freed the unit.
-	 */
-	while ((c & ~LKSYNC_SEM_WAITERS) - 1 < LKSYNC_SEM_HANDOFF - 1) {
-		if (__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return true;
-	}
-	return false;
+	if (!__lksync_sem_free(c))
+		return false;
+	/* Acquire pairs with the release of the up() that freed the unit. */
+	if (likely(__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
+					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
+		return true;
+	return lksync_sem_trydown_contended(sem);
 }
 
 /**
