@@ -2,7 +2,10 @@
 # <includedir>/lksync only (the kernel-compatible tree included, as
 # lksync/kernel/), pkg-config files lksync.pc and lksync-kernel.pc, and the
 # CMake package lksync (imported targets lksync::lksync, lksync::lksync_static,
-# lksync::kernel). Included from the top CMakeLists.txt.
+# lksync::kernel). The debug flavor adds liblksync-debug (shared and static),
+# lksync-debug.pc and lksync-kernel-debug.pc, and lksync::debug,
+# lksync::debug_static, lksync::kernel_debug. Included from the top
+# CMakeLists.txt.
 include(CMakePackageConfigHelpers)
 
 set_target_properties(lksync_kernel PROPERTIES EXPORT_NAME kernel)
@@ -13,7 +16,16 @@ if(NOT TARGET lksync::lksync_static)
   add_library(lksync::lksync_static ALIAS lksync_static)
 endif()
 
-install(TARGETS lksync lksync_static lksync_kernel EXPORT lksyncTargets
+set(LKSYNC_INSTALL_TARGETS lksync lksync_static lksync_kernel)
+set(LKSYNC_PC_FILES lksync lksync-kernel)
+if(LKSYNC_DEBUG_FLAVOR)
+  set_target_properties(lksync_debug PROPERTIES EXPORT_NAME debug)
+  set_target_properties(lksync_debug_static PROPERTIES EXPORT_NAME debug_static)
+  set_target_properties(lksync_debug_kernel PROPERTIES EXPORT_NAME kernel_debug)
+  list(APPEND LKSYNC_INSTALL_TARGETS lksync_debug lksync_debug_static lksync_debug_kernel)
+  list(APPEND LKSYNC_PC_FILES lksync-debug lksync-kernel-debug)
+endif()
+install(TARGETS ${LKSYNC_INSTALL_TARGETS} EXPORT lksyncTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -43,7 +55,7 @@ endforeach()
 # The .pc files are written at install time, so that
 # `cmake --install --prefix DIR` gets DIR in them.
 set(LKSYNC_PC_STAGE ${PROJECT_BINARY_DIR}/pkgconfig)
-foreach(pc lksync lksync-kernel)
+foreach(pc ${LKSYNC_PC_FILES})
   install(CODE "
     set(LKSYNC_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
     set(LKSYNC_PC_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")

@@ -6,3 +6,9 @@ add_test(NAME symbols COMMAND ${CMAKE_COMMAND}
   -DNM=${LKSYNC_NM} -DSHARED=$<TARGET_FILE:lksync> -DSTATIC=$<TARGET_FILE:lksync_static>
   -P ${CMAKE_CURRENT_SOURCE_DIR}/compat/symbols.cmake)
 set_tests_properties(symbols PROPERTIES TIMEOUT 60 LABELS build)
+if(LKSYNC_DEBUG_FLAVOR)
+  add_test(NAME symbols_debug COMMAND ${CMAKE_COMMAND}
+    -DNM=${LKSYNC_NM} -DSHARED=$<TARGET_FILE:lksync_debug> -DSTATIC=$<TARGET_FILE:lksync_debug_static>
+    -P ${CMAKE_CURRENT_SOURCE_DIR}/compat/symbols.cmake)
+  set_tests_properties(symbols_debug PROPERTIES TIMEOUT 60 LABELS build)
+endif()

@@ -39,6 +39,14 @@ struct task_struct {
 	unsigned long irq_pending[LKSYNC_NR_IRQS / (8 * sizeof(unsigned long))];
 					/* bit n: line n raised here, not yet handled */
 	void *context_private[4];	/* owned by src/context/ (tasklet lists, ...) */
+#ifdef LKSYNC_DEBUG
+	/*
+	 * Debug layer (src/debug/, debug flavor only): the held-lock stack
+	 * and the rest of lockdep's per-task state, readable from other
+	 * tasks for the reports.
+	 */
+	void *debug_private;
+#endif
 };
 
 #define PF_EXITING	0x00000004	/* the thread is exiting */

@@ -6,7 +6,9 @@
 #      `pkg-config --cflags --libs lksync-kernel`;
 #  (b) native.c with `pkg-config --cflags --libs lksync`;
 #  (c) a CMake project using find_package(lksync) (shared, static, kernel);
-#  (d) native.c linked statically against liblksync.a.
+#  (d) native.c linked statically against liblksync.a;
+#  (e) kernel_style.c and native.c against the debug flavor, with
+#      `pkg-config lksync-kernel-debug` / `lksync-debug`, when it is built.
 # Also checks that nothing is installed directly in <prefix>/include/linux or
 # <prefix>/include/asm. Parts needing pkg-config are skipped if it is missing.
 cmake_minimum_required(VERSION 3.25)
@@ -57,7 +59,11 @@ endif()
 find_program(PKG_CONFIG NAMES pkg-config pkgconf)
 if(PKG_CONFIG)
   set(ENV{PKG_CONFIG_PATH} ${PREFIX}/${LIBDIR}/pkgconfig)
-  foreach(pc lksync-kernel lksync)
+  set(pcs lksync-kernel lksync)
+  if(EXISTS ${PREFIX}/${LIBDIR}/pkgconfig/lksync-debug.pc)
+    list(APPEND pcs lksync-kernel-debug lksync-debug)
+  endif()
+  foreach(pc ${pcs})
     run("pkg-config ${pc}" ${PKG_CONFIG} --cflags --libs ${pc})
     string(STRIP "${run_out}" flags)
     separate_arguments(flags_${pc} UNIX_COMMAND "${flags}")
@@ -68,6 +74,22 @@ if(PKG_CONFIG)
   run("(b) cc native.c $(pkg-config --cflags --libs lksync)"
     ${CC} ${CFLAGS} ${WFLAGS} ${SRC}/native.c -o ${WORK}/native ${flags_lksync} -pthread ${LDFLAGS})
   run("(b) run native" ${WORK}/native)
+  if(flags_lksync-debug)
+    if(NOT flags_lksync-debug MATCHES "LKSYNC_DEBUG")
+      message(FATAL_ERROR "lksync-debug.pc does not define LKSYNC_DEBUG: ${flags_lksync-debug}")
+    endif()
+    run("(e) cc kernel_style.c $(pkg-config --cflags --libs lksync-kernel-debug)"
+      ${CC} ${CFLAGS} ${WFLAGS} ${SRC}/kernel_style.c -o ${WORK}/kernel_style_debug
+      ${flags_lksync-kernel-debug} -pthread ${LDFLAGS})
+    run("(e) run kernel_style (debug)" ${WORK}/kernel_style_debug)
+    run("(e) ldd kernel_style (debug)" ldd ${WORK}/kernel_style_debug)
+    if(NOT run_out MATCHES "liblksync-debug")
+      message(FATAL_ERROR "kernel_style_debug does not link liblksync-debug:\n${run_out}")
+    endif()
+    run("(e) cc native.c $(pkg-config --cflags --libs lksync-debug)"
+      ${CC} ${CFLAGS} ${WFLAGS} ${SRC}/native.c -o ${WORK}/native_debug ${flags_lksync-debug} -pthread ${LDFLAGS})
+    run("(e) run native (debug)" ${WORK}/native_debug)
+  endif()
 else()
   message(STATUS "pkg-config not found: (a) and (b) SKIPPED")
 endif()
