@@ -36,6 +36,28 @@ LKSYNC_API unsigned long lksync_report_count(void);
 LKSYNC_API __cold __attribute__((format(printf, 2, 3)))
 void lksync_report(const char *headline, const char *fmt, ...);
 
+/*
+ * lksync_report_emit - emit @text, a complete report its caller formatted
+ * (the debug layer's multi-section reports), as lksync_report() emits its
+ * own: counted, to the sink, then LKSYNC_PANIC_ON_WARN.
+ * Context: any (no allocation).
+ */
+LKSYNC_API __cold void lksync_report_emit(const char *text);
+
+/*
+ * lksync_report_symbol - write @addr as the kernel's %pS does,
+ * "function+0xoff/0xsize" (or "object+0xoff", or the bare address), into
+ * @buf. Context: any. Return: the length written.
+ */
+LKSYNC_API unsigned long lksync_report_symbol(char *buf, unsigned long len, const void *addr);
+
+/*
+ * lksync_set_panic_on_warn - abort after every report (@on = 1), as the
+ * kernel's panic_on_warn and the LKSYNC_PANIC_ON_WARN=1 environment
+ * variable. Context: any. Return: the previous setting.
+ */
+LKSYNC_API int lksync_set_panic_on_warn(int on);
+
 LKSYNC_API __cold __attribute__((format(printf, 4, 5)))
 void lksync_warn_slowpath(const char *file, int line, const char *func, const char *fmt, ...);
 

@@ -130,6 +130,51 @@ LKSYNC_API void lksync_debug_check_no_locks_held(void);
 LKSYNC_API void lksync_lockdep_off(void);
 LKSYNC_API void lksync_lockdep_on(void);
 
+/**
+ * lksync_lockdep_reset - test hook: forget every class, dependency and
+ * chain the validator has seen, and turn it back on (debug_locks = 1), so
+ * that a test can provoke one report after another from a clean slate.
+ * Locks held across the call keep being tracked (their classes are looked
+ * up again). Not for production code: the kernel has no equivalent.
+ * Context: task context; no other task may be inside a lock operation.
+ */
+LKSYNC_API void lksync_lockdep_reset(void);
+
+/**
+ * lksync_lockdep_sys_exit - the kernel's lockdep_sys_exit(): report
+ * "lock held when returning to user space!" if the current task holds any
+ * lock. For an event loop's "back to the caller" point.
+ * Context: task context.
+ */
+LKSYNC_API void lksync_lockdep_sys_exit(void);
+
+/**
+ * lksync_lockdep_set_dot_file - write each circular dependency that
+ * lockdep detects (the cycle, with the dependency kinds) as a Graphviz file
+ * at @path (NULL: stop). The environment variable LKSYNC_LOCKDEP_DOT=path
+ * sets it at start-up. Context: task context.
+ * Return: 0.
+ */
+LKSYNC_API int lksync_lockdep_set_dot_file(const char *path);
+
+/**
+ * lksync_lock_stat_print - print the lock statistics (LOCK_STAT) in the
+ * kernel's /proc/lock_stat layout to @f (a FILE *; NULL: stderr). Classes
+ * are sorted by contentions; times are in microseconds. The environment
+ * variable LKSYNC_LOCK_STAT=1 prints them to stderr at exit
+ * (LKSYNC_LOCK_STAT=path: to that file; LKSYNC_LOCK_STAT=0: no collection).
+ * Context: task context (uses stdio).
+ */
+LKSYNC_API void lksync_lock_stat_print(void *f);
+/* lksync_lock_stat_clear - zero every class's statistics. Context: task context. */
+LKSYNC_API void lksync_lock_stat_clear(void);
+/*
+ * lksync_lock_stat_enable - start (1) or stop (0) collecting statistics
+ * (on by default, as the kernel's lock_stat sysctl). Context: any.
+ * Return: the previous setting.
+ */
+LKSYNC_API int lksync_lock_stat_enable(int on);
+
 /*
  * debug_locks - 1 while the validator trusts its state; the first report
  * turns it off (debug_locks_off()), as in the kernel. debug_locks_silent

@@ -5,6 +5,7 @@
  * never interleave; a report built while another is printed waits briefly.
  */
 #include <dlfcn.h>
+#include <link.h>
 #include <execinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,7 +133,7 @@ static void rb_task(struct rbuf *b)
  * interrupted this very thread while it emitted: waiting for ourselves would
  * never end, so that one is written at once, unlocked.
  */
-static void report_emit(struct rbuf *b)
+static void report_emit_text(const char *text, size_t len)
 {
 	lksync_report_sink_t sink;
 	int me = (int)gettid(), owner = 0, locked = 1;
@@ -149,12 +150,12 @@ static void report_emit(struct rbuf *b)
 	__atomic_add_fetch(&report_count, 1, __ATOMIC_RELAXED);
 	sink = __atomic_load_n(&report_sink, __ATOMIC_ACQUIRE);
 	if (sink) {
-		sink(b->text, report_sink_arg);
+		sink(text, report_sink_arg);
 	} else {
 		size_t off = 0;
 
-		while (off < b->len) {
-			ssize_t w = write(2, b->text + off, b->len - off);
+		while (off < len) {
+			ssize_t w = write(2, text + off, len - off);
 			if (w <= 0)
 				break;
 			off += (size_t)w;
@@ -164,14 +165,74 @@ static void report_emit(struct rbuf *b)
 		__atomic_store_n(&report_lock, 0, __ATOMIC_RELEASE);
 }
 
+static void report_emit(struct rbuf *b)
+{
+	report_emit_text(b->text, b->len);
+}
+
 static void maybe_panic(void)
 {
-	if (panic_on_warn < 0) {
+	int p = __atomic_load_n(&panic_on_warn, __ATOMIC_RELAXED);
+
+	if (p < 0) {
 		const char *e = getenv("LKSYNC_PANIC_ON_WARN");
-		panic_on_warn = e && *e && *e != '0';
+
+		p = e && *e && *e != '0';
+		__atomic_store_n(&panic_on_warn, p, __ATOMIC_RELAXED);
 	}
-	if (panic_on_warn)
+	if (p)
 		abort();
+}
+
+int lksync_set_panic_on_warn(int on)
+{
+	int old = __atomic_exchange_n(&panic_on_warn, !!on, __ATOMIC_RELAXED);
+
+	if (old < 0) {
+		const char *e = getenv("LKSYNC_PANIC_ON_WARN");
+
+		old = e && *e && *e != '0';
+	}
+	return old;
+}
+
+void lksync_report_emit(const char *text)
+{
+	report_depth++;
+	report_emit_text(text, strlen(text));
+	report_depth--;
+	maybe_panic();
+}
+
+unsigned long lksync_report_symbol(char *buf, unsigned long len, const void *addr)
+{
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+	int n;
+
+	if (!len)
+		return 0;
+	/* dladdr() takes the loader's lock: not inside a report that interrupted another. */
+	if (report_depth <= 1 && addr &&
+	    dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) && info.dli_sname) {
+		if (sym && sym->st_size)
+			n = snprintf(buf, len, "%s+0x%tx/0x%lx", info.dli_sname,
+				     (const char *)addr - (const char *)info.dli_saddr,
+				     (unsigned long)sym->st_size);
+		else
+			n = snprintf(buf, len, "%s+0x%tx", info.dli_sname,
+				     (const char *)addr - (const char *)info.dli_saddr);
+	} else if (report_depth <= 1 && addr && dladdr(addr, &info) && info.dli_fname) {
+		const char *base = strrchr(info.dli_fname, '/');
+
+		n = snprintf(buf, len, "%s+0x%tx", base ? base + 1 : info.dli_fname,
+			     (const char *)addr - (const char *)info.dli_fbase);
+	} else {
+		n = snprintf(buf, len, "0x%lx", (unsigned long)addr);
+	}
+	if (n < 0)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
 }
 
 /*

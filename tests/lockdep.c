@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The lock validator through pseudo-locks (struct lockdep_map and the
+ * lock_acquire()/lock_release() hooks): recursion, cycles, read/recursive-
+ * read rules, trylock, nesting, interrupt-state checks, bad unlocks, freed
+ * held locks, the held-locks listing, assertions, the cost of a cached
+ * chain. Debug flavor only.
+ */
+#include <lksync/sched.h>
+#include <lksync/lockdep.h>
+#include <fcntl.h>
+#include "lksync_test.h"
+
+#ifndef LKSYNC_DEBUG
+int main(void)
+{
+	printf("skipped (release flavor)\n");
+	return 0;
+}
+#else
+
+static struct lock_class_key ka, kb, kc, kd, kn, kx;
+static struct lockdep_map A, B, C, D, N, X1, X2;
+
+#define LOCK(m)		lock_acquire(&(m), 0, 0, 0, 1, NULL, _THIS_IP_)
+#define RLOCK(m)	lock_acquire(&(m), 0, 0, 1, 1, NULL, _THIS_IP_)
+#define RRLOCK(m)	lock_acquire(&(m), 0, 0, 2, 1, NULL, _THIS_IP_)
+#define TRYLOCK(m)	lock_acquire(&(m), 0, 1, 0, 1, NULL, _THIS_IP_)
+#define UNLOCK(m)	lock_release(&(m), _THIS_IP_)
+
+static void fresh(void)
+{
+	lksync_lockdep_reset();
+	lockdep_init_map(&A, "A", &ka, 0);
+	lockdep_init_map(&B, "B", &kb, 0);
+	lockdep_init_map(&C, "C", &kc, 0);
+	lockdep_init_map(&D, "D", &kd, 0);
+	lockdep_init_map(&N, "N", &kn, 0);
+	lockdep_init_map(&X1, "X", &kx, 0);
+	lockdep_init_map(&X2, "X", &kx, 0);
+	test_reports = 0;
+	test_last_report[0] = '\0';
+}
+
+static int has(const char *s)
+{
+	return strstr(test_last_report, s) != NULL;
+}
+
+static void hardirq_enter(void)
+{
+	local_irq_disable();
+	preempt_count_add(HARDIRQ_OFFSET);
+}
+
+static void hardirq_exit(void)
+{
+	preempt_count_sub(HARDIRQ_OFFSET);
+	local_irq_enable();
+}
+
+static void softirq_enter(void)
+{
+	preempt_count_add(SOFTIRQ_OFFSET);
+}
+
+static void softirq_exit(void)
+{
+	preempt_count_sub(SOFTIRQ_OFFSET);
+}
+
+TEST(aa_recursive)
+{
+	fresh();
+	LOCK(A);
+	LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: possible recursive locking detected"));
+	CHECK(has("is trying to acquire lock:"));
+	CHECK(has("but task is already holding lock:"));
+	CHECK(has("(A){+.+.}-{0:0}, at: "));
+	CHECK(has("*** DEADLOCK ***"));
+	CHECK(has("May be due to missing lock nesting notation"));
+	CHECK(has("1 lock held by "));
+	CHECK(has("stack backtrace:"));
+	CHECK_EQ(debug_locks, 0);
+	UNLOCK(A);
+	UNLOCK(A);
+	CHECK_EQ(lockdep_depth(current), 0);
+}
+
+TEST(abba_circular)
+{
+	fresh();
+	LOCK(A);
+	LOCK(B);
+	UNLOCK(B);
+	UNLOCK(A);
+	CHECK_EQ(test_reports, 0);
+	LOCK(B);
+	LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: possible circular locking dependency detected"));
+	CHECK(has("which lock already depends on the new lock."));
+	CHECK(has("the existing dependency chain (in reverse order) is:"));
+	CHECK(has("-> #1 (B){+.+.}-{0:0}:"));
+	CHECK(has("-> #0 (A){+.+.}-{0:0}:"));
+	CHECK(has(" Possible unsafe locking scenario:"));
+	CHECK(has("       CPU0                    CPU1\n"));
+	CHECK(has("  lock(B);\n                               lock(A);\n"
+		  "                               lock(B);\n  lock(A);\n"));
+	CHECK(has("*** DEADLOCK ***"));
+	CHECK(!has("Chain exists of"));
+	UNLOCK(A);
+	UNLOCK(B);
+	/* Off after the first report: the same again is not reported. */
+	LOCK(B);
+	LOCK(A);
+	UNLOCK(A);
+	UNLOCK(B);
+	CHECK_EQ(test_reports, 1);
+}
+
+TEST(abbcca_chain)
+{
+	fresh();
+	LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	LOCK(B); LOCK(C); UNLOCK(C); UNLOCK(B);
+	CHECK_EQ(test_reports, 0);
+	LOCK(C); LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("possible circular locking dependency"));
+	CHECK(has("-> #2 (C)"));
+	CHECK(has("-> #1 (B)"));
+	CHECK(has("-> #0 (A)"));
+	CHECK(has("Chain exists of:\n  A --> B --> C\n"));
+	UNLOCK(A); UNLOCK(C);
+}
+
+TEST(unlock_out_of_order_is_fine)
+{
+	fresh();
+	LOCK(A); LOCK(B); LOCK(C);
+	UNLOCK(A);
+	CHECK_EQ(lockdep_depth(current), 2);
+	CHECK(lock_is_held(&B) == 1 && lock_is_held(&C) == 1 && lock_is_held(&A) == 0);
+	UNLOCK(C); UNLOCK(B);
+	CHECK_EQ(lockdep_depth(current), 0);
+	CHECK_EQ(test_reports, 0);
+	/* The ordering seen is still remembered: C -> A would close A -> C. */
+	LOCK(C); LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("circular locking dependency"));
+	UNLOCK(A); UNLOCK(C);
+}
+
+TEST(read_rules)
+{
+	/* Recursive read twice: fine. */
+	fresh();
+	RRLOCK(A); RRLOCK(A);
+	UNLOCK(A); UNLOCK(A);
+	CHECK_EQ(test_reports, 0);
+	/* A non-recursive read (down_read()) twice: recursion. */
+	RLOCK(B); RLOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("possible recursive locking detected"));
+	CHECK(has("  rlock(B);\n  rlock(B);\n"));
+	UNLOCK(B); UNLOCK(B);
+
+	/* Read then write: an upgrade, reported as recursion. */
+	fresh();
+	RLOCK(A); LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("possible recursive locking detected"));
+	UNLOCK(A); UNLOCK(A);
+
+	/* rlock(A) lock(B) vs lock(B) rrlock(A): readers never wait on readers. */
+	fresh();
+	RRLOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	LOCK(B); RRLOCK(A); UNLOCK(A); UNLOCK(B);
+	CHECK_EQ(test_reports, 0);
+	/* ... but a writer of A on that path closes a cycle. */
+	LOCK(B); LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("circular locking dependency"));
+	CHECK(has("  rlock(A);\n") || has("  lock(B);\n"));
+	UNLOCK(A); UNLOCK(B);
+
+	/* Non-recursive readers do deadlock against a queued writer. */
+	fresh();
+	RLOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	LOCK(B); RLOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("circular locking dependency"));
+	UNLOCK(A); UNLOCK(B);
+
+	/* Three-lock read cycle through recursive reads only: no report. */
+	fresh();
+	RRLOCK(A); RRLOCK(B); UNLOCK(B); UNLOCK(A);
+	RRLOCK(B); RRLOCK(C); UNLOCK(C); UNLOCK(B);
+	RRLOCK(C); RRLOCK(A); UNLOCK(A); UNLOCK(C);
+	CHECK_EQ(test_reports, 0);
+}
+
+TEST(trylock_adds_no_dependency)
+{
+	fresh();
+	LOCK(A); TRYLOCK(B); UNLOCK(B); UNLOCK(A);
+	LOCK(B); LOCK(A); UNLOCK(A); UNLOCK(B);
+	CHECK_EQ(test_reports, 0);
+	/* A lock taken after a trylock depends on it and on what is below it. */
+	fresh();
+	LOCK(A); TRYLOCK(B); LOCK(C); UNLOCK(C); UNLOCK(B); UNLOCK(A);
+	LOCK(C); LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	UNLOCK(A); UNLOCK(C);
+	fresh();
+	LOCK(A); TRYLOCK(B); LOCK(C); UNLOCK(C); UNLOCK(B); UNLOCK(A);
+	LOCK(C); LOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("circular locking dependency"));
+	UNLOCK(B); UNLOCK(C);
+}
+
+TEST(nesting_annotations)
+{
+	fresh();
+	/* Two locks of one class, the second as subclass 1: fine. */
+	LOCK(X1);
+	lock_acquire(&X2, SINGLE_DEPTH_NESTING, 0, 0, 1, NULL, _THIS_IP_);
+	CHECK_EQ(test_reports, 0);
+	CHECK(has("") && lock_is_held(&X2) == 1);
+	UNLOCK(X2);
+	UNLOCK(X1);
+	/* Without the annotation: recursion. */
+	LOCK(X1);
+	LOCK(X2);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("possible recursive locking detected"));
+	CHECK(has("(X){+.+.}"));
+	UNLOCK(X2);
+	UNLOCK(X1);
+
+	/* Under a nest lock, any number of one class. */
+	fresh();
+	LOCK(N);
+	lock_acquire(&X1, 0, 0, 0, 1, &N, _THIS_IP_);
+	lock_acquire(&X2, 0, 0, 0, 1, &N, _THIS_IP_);
+	CHECK_EQ(test_reports, 0);
+	CHECK_EQ(lock_is_held(&X2), 1);
+	UNLOCK(X1);
+	UNLOCK(X2);
+	UNLOCK(N);
+	CHECK_EQ(lockdep_depth(current), 0);
+	CHECK_EQ(test_reports, 0);
+	/* A nest lock that is not held. */
+	lock_acquire(&X1, 0, 0, 0, 1, &N, _THIS_IP_);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: Nested lock was not taken"));
+	UNLOCK(X1);
+
+	/* lockdep_set_novalidate_class()-style: never validated. */
+	fresh();
+	{
+		struct lockdep_map n1, n2;
+
+		lockdep_init_map(&n1, "nv", &lksync_lockdep_no_validate, 0);
+		lockdep_init_map(&n2, "nv", &lksync_lockdep_no_validate, 0);
+		LOCK(n1); LOCK(n2); UNLOCK(n2); UNLOCK(n1);
+		LOCK(n2); LOCK(n1); UNLOCK(n1); UNLOCK(n2);
+	}
+	CHECK_EQ(test_reports, 0);
+}
+
+TEST(bad_unlock_and_freed)
+{
+	fresh();
+	UNLOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: bad unlock balance detected!"));
+	CHECK(has("is trying to release lock (A) at:"));
+	CHECK(has("but there are no more locks to release!"));
+	CHECK(has("no locks held by "));
+
+	fresh();
+	LOCK(A);
+	UNLOCK(A);
+	UNLOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("bad unlock balance detected!"));
+
+	fresh();
+	LOCK(B);
+	debug_check_no_locks_freed(&A, sizeof(A));
+	CHECK_EQ(test_reports, 0);
+	debug_check_no_locks_freed(&B, sizeof(B));
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: held lock freed!"));
+	CHECK(has("with a lock still held there!"));
+	CHECK(has("(B){+.+.}"));
+	UNLOCK(B);
+}
+
+TEST(held_locks_and_asserts)
+{
+	const char *buf = test_last_report;
+
+	fresh();
+	lockdep_print_held_locks(NULL);
+	CHECK(strstr(buf, "no locks held by ") == buf);
+	LOCK(A);
+	RLOCK(B);
+	lockdep_print_held_locks(current);
+	CHECK(strstr(buf, "2 locks held by ") == buf);
+	CHECK(strstr(buf, " #0: ") && strstr(buf, "(A){+.+.}-{0:0}, at: "));
+	CHECK(strstr(buf, " #1: ") && strstr(buf, "(B){.+.+}-{0:0}, at: "));
+	CHECK(strstr(buf, "test_lockdep+0x") || strstr(buf, "test_held_locks_and_asserts+0x"));
+	CHECK_EQ(lock_is_held(&A), 1);
+	CHECK_EQ(lock_is_held_type(&A, 0), 1);
+	CHECK_EQ(lock_is_held_type(&A, 1), 0);
+	CHECK_EQ(lock_is_held_type(&B, 1), 1);
+	CHECK_EQ(lock_is_held(&C), 0);
+	CHECK_EQ(lockdep_depth(current), 2);
+	UNLOCK(B);
+	UNLOCK(A);
+	CHECK_EQ(test_reports, 2);
+	test_reports = 0;
+	/* Assertions: a WARN when the lock is not held. */
+	{
+		struct { struct lockdep_map dep_map; } l;
+
+		lockdep_init_map(&l.dep_map, "l", &kc, 0);
+		lockdep_assert_not_held(&l);
+		CHECK_EQ(test_reports, 0);
+		lockdep_assert_held(&l);
+		CHECK_EQ(test_reports, 1);
+		CHECK(has("WARNING: CPU: "));
+		lock_acquire(&l.dep_map, 0, 0, 0, 1, NULL, _THIS_IP_);
+		lockdep_assert_held(&l);
+		lockdep_assert_held_write(&l);
+		CHECK_EQ(test_reports, 1);
+		lockdep_assert_held_read(&l);
+		CHECK_EQ(test_reports, 2);
+		lock_release(&l.dep_map, _THIS_IP_);
+	}
+}
+
+TEST(hardirq_inconsistent)
+{
+	fresh();
+	hardirq_enter();
+	LOCK(A);
+	UNLOCK(A);
+	hardirq_exit();
+	CHECK_EQ(test_reports, 0);
+	LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: inconsistent lock state"));
+	CHECK(has("inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage."));
+	CHECK(has("[HC0[0]:SC0[0]:HE1:SE1] takes:"));
+	CHECK(has("(A){?...}"));
+	CHECK(has("{IN-HARDIRQ-W} state was registered at:"));
+	CHECK(has("  lock(A);\n  <Interrupt>\n    lock(A);\n"));
+	UNLOCK(A);
+
+	/* The other way round: enabled first, then in the handler. */
+	fresh();
+	LOCK(B);
+	UNLOCK(B);
+	hardirq_enter();
+	LOCK(B);
+	UNLOCK(B);
+	hardirq_exit();
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage."));
+	CHECK(has("[HC1[1]:SC0[0]:HE0:SE1] takes:"));
+
+	/* Taken with interrupts disabled everywhere: fine. */
+	fresh();
+	hardirq_enter();
+	LOCK(C); UNLOCK(C);
+	hardirq_exit();
+	local_irq_disable();
+	LOCK(C); UNLOCK(C);
+	local_irq_enable();
+	CHECK_EQ(test_reports, 0);
+}
+
+TEST(softirq_inconsistent)
+{
+	fresh();
+	softirq_enter();
+	LOCK(A);
+	UNLOCK(A);
+	softirq_exit();
+	/* With bottom halves disabled: fine. */
+	local_bh_disable();
+	LOCK(A);
+	UNLOCK(A);
+	local_bh_enable();
+	CHECK_EQ(test_reports, 0);
+	LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage."));
+	UNLOCK(A);
+
+	/* Recursive read in softirq and read with bh enabled: fine. */
+	fresh();
+	softirq_enter();
+	RRLOCK(B); UNLOCK(B);
+	softirq_exit();
+	RRLOCK(B); UNLOCK(B);
+	CHECK_EQ(test_reports, 0);
+	/* A writer with bh enabled against a reader in softirq: not fine. */
+	LOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("inconsistent {IN-SOFTIRQ-R} -> {SOFTIRQ-ON-W} usage."));
+	UNLOCK(B);
+}
+
+TEST(irq_safe_unsafe_order)
+{
+	/* A is hardirq-safe, B hardirq-unsafe; A -> B must be reported. */
+	fresh();
+	hardirq_enter();
+	LOCK(A); UNLOCK(A);
+	hardirq_exit();
+	LOCK(B); UNLOCK(B);
+	local_irq_disable();
+	LOCK(A);
+	LOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected"));
+	CHECK(has("is trying to acquire:"));
+	CHECK(has("and this task is already holding:"));
+	CHECK(has("which would create a new lock dependency:\n (A){-...}-{0:0} -> (B){+.+.}-{0:0}"));
+	CHECK(has("but this new dependency connects a HARDIRQ-irq-safe lock:"));
+	CHECK(has("to a HARDIRQ-irq-unsafe lock:"));
+	CHECK(has(" Possible interrupt unsafe locking scenario:"));
+	CHECK(has("local_irq_disable();"));
+	UNLOCK(B);
+	UNLOCK(A);
+	local_irq_enable();
+
+	/* Through a chain: A (safe) -> C, then C -> B (unsafe). */
+	fresh();
+	hardirq_enter();
+	LOCK(A); UNLOCK(A);
+	hardirq_exit();
+	LOCK(B); UNLOCK(B);
+	local_irq_disable();
+	LOCK(A); LOCK(C); UNLOCK(C); UNLOCK(A);
+	CHECK_EQ(test_reports, 0);
+	LOCK(C); LOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("HARDIRQ-safe -> HARDIRQ-unsafe lock order detected"));
+	CHECK(has("Chain exists of:\n  A --> C --> B\n"));
+	UNLOCK(B); UNLOCK(C);
+	local_irq_enable();
+
+	/* Softirq flavour. */
+	fresh();
+	softirq_enter();
+	LOCK(A); UNLOCK(A);
+	softirq_exit();
+	LOCK(B); UNLOCK(B);
+	local_bh_disable();
+	LOCK(A); LOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected"));
+	UNLOCK(B); UNLOCK(A);
+	local_bh_enable();
+}
+
+TEST(irq_inversion)
+{
+	/* A -> B recorded with irqs off; B irq-unsafe; then A in a handler. */
+	fresh();
+	local_irq_disable();
+	LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	local_irq_enable();
+	LOCK(B); UNLOCK(B);
+	CHECK_EQ(test_reports, 0);
+	hardirq_enter();
+	LOCK(A);
+	UNLOCK(A);
+	hardirq_exit();
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: possible irq lock inversion dependency detected"));
+	CHECK(has("just changed the state of lock:"));
+	CHECK(has("but this lock took another, HARDIRQ-unsafe lock in the past:"));
+	CHECK(has("and interrupts could create inverse lock ordering between them."));
+
+	/* Backwards: A -> B, A used in a handler, then B taken with irqs on. */
+	fresh();
+	local_irq_disable();
+	LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	local_irq_enable();
+	hardirq_enter();
+	LOCK(A); UNLOCK(A);
+	hardirq_exit();
+	CHECK_EQ(test_reports, 0);
+	LOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("but this lock was taken by another, HARDIRQ-safe lock in the past:"));
+	UNLOCK(B);
+}
+
+TEST(irq_contexts_separate_chains)
+{
+	/* Locks taken in a handler that interrupted a holder add no dependency. */
+	fresh();
+	local_irq_disable();
+	LOCK(A);
+	hardirq_enter();
+	LOCK(B); UNLOCK(B);
+	preempt_count_sub(HARDIRQ_OFFSET);	/* back in the interrupted context */
+	UNLOCK(A);
+	hardirq_enter();
+	LOCK(B); LOCK(A); UNLOCK(A); UNLOCK(B);
+	hardirq_exit();
+	CHECK_EQ(test_reports, 0);
+}
+
+static char exit_report[8192];
+
+static void exit_holding(int idx, void *arg)
+{
+	(void)idx;
+	(void)arg;
+	(void)current;
+	LOCK(D);
+}
+
+TEST(exit_with_lock_held)
+{
+	fresh();
+	test_threads(1, exit_holding, NULL);
+	/* (Another check may report on the exiting thread afterwards.) */
+	CHECK(test_reports >= 1);
+	CHECK(strstr(exit_report, "still has locks held!") != NULL);
+	CHECK(strstr(exit_report, "1 lock held by ") != NULL);
+	CHECK(strstr(exit_report, "(D){+.+.}") != NULL);
+}
+
+TEST(sys_exit_and_reset)
+{
+	fresh();
+	LOCK(A);
+	lksync_lockdep_sys_exit();
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: lock held when returning to user space!"));
+	CHECK(has("is leaving the kernel with locks still held!"));
+	/* A reset keeps tracking what is held. */
+	lksync_lockdep_reset();
+	CHECK_EQ(debug_locks, 1);
+	CHECK_EQ(lock_is_held(&A), 1);
+	LOCK(B);
+	UNLOCK(B);
+	UNLOCK(A);
+	CHECK_EQ(lockdep_depth(current), 0);
+	CHECK_EQ(test_reports, 1);
+}
+
+static struct lockdep_map static_map;	/* zeroed: a static lock, its own class */
+
+TEST(static_and_non_static_keys)
+{
+	struct lockdep_map stack_map = { 0 };
+
+	fresh();
+	LOCK(static_map);
+	UNLOCK(static_map);
+	CHECK_EQ(test_reports, 0);
+	LOCK(stack_map);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("INFO: trying to register non-static key."));
+	UNLOCK(stack_map);
+}
+
+static void abba_thread(int idx, void *arg)
+{
+	(void)arg;
+	if (idx == 0) {
+		LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	} else {
+		LOCK(B); LOCK(A); UNLOCK(A); UNLOCK(B);
+	}
+}
+
+TEST(abba_two_tasks)
+{
+	fresh();
+	test_threads(1, abba_thread, NULL);
+	CHECK_EQ(test_reports, 0);
+	{
+		/* The second order on another task: index 1. */
+		pthread_t t;
+		struct test_thread_arg a = { abba_thread, NULL, 1 };
+
+		pthread_create(&t, NULL, test_thread_main, &a);
+		pthread_join(t, NULL);
+	}
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("possible circular locking dependency"));
+}
+
+TEST(dot_file)
+{
+	char path[] = "/tmp/lksync-lockdep-XXXXXX";
+	char text[4096] = "";
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	CHECK(fd >= 0);
+	close(fd);
+	lksync_lockdep_set_dot_file(path);
+	fresh();
+	LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	LOCK(B); LOCK(A); UNLOCK(A); UNLOCK(B);
+	lksync_lockdep_set_dot_file(NULL);
+	CHECK_EQ(test_reports, 1);
+	fd = open(path, O_RDONLY);
+	n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	CHECK(n > 0);
+	CHECK(strstr(text, "digraph lockdep_cycle {") != NULL);
+	CHECK(strstr(text, "label=\"A\"") && strstr(text, "label=\"B\""));
+	CHECK(strstr(text, "color=red") != NULL);
+}
+
+TEST(cached_chain_cost)
+{
+	long iters = test_scale(1000000);
+	unsigned long long t0, t1;
+
+	fresh();
+	LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	t0 = test_now_ns();
+	for (long i = 0; i < iters; i++) {
+		LOCK(A);
+		UNLOCK(A);
+	}
+	t1 = test_now_ns();
+	printf("     lockdep: %.1f ns per acquire/release pair (chain cached, lock_stat %s)\n",
+	       (double)(t1 - t0) / (double)iters,
+	       lksync_lock_stat_enable(1) ? "on" : "off");
+	lksync_lock_stat_enable(0);
+	t0 = test_now_ns();
+	for (long i = 0; i < iters; i++) {
+		LOCK(A);
+		UNLOCK(A);
+	}
+	t1 = test_now_ns();
+	lksync_lock_stat_enable(1);
+	printf("     lockdep: %.1f ns per acquire/release pair (chain cached, lock_stat off)\n",
+	       (double)(t1 - t0) / (double)iters);
+	CHECK_EQ(test_reports, 0);
+}
+
+/* LOCKDEP_TEST_VERBOSE=1: every report also goes to stderr. */
+static void verbose_sink(const char *text, void *arg)
+{
+	if (strstr(text, "still has locks held!"))
+		snprintf(exit_report, sizeof(exit_report), "%s", text);
+	test_report_sink(text, arg);
+	if (getenv("LOCKDEP_TEST_VERBOSE"))
+		fputs(text, stderr);
+}
+
+int main(void)
+{
+	test_watchdog(60);
+	lksync_set_report_sink(verbose_sink, NULL);
+	RUN(aa_recursive);
+	RUN(abba_circular);
+	RUN(abbcca_chain);
+	RUN(unlock_out_of_order_is_fine);
+	RUN(read_rules);
+	RUN(trylock_adds_no_dependency);
+	RUN(nesting_annotations);
+	RUN(bad_unlock_and_freed);
+	RUN(held_locks_and_asserts);
+	RUN(hardirq_inconsistent);
+	RUN(softirq_inconsistent);
+	RUN(irq_safe_unsafe_order);
+	RUN(irq_inversion);
+	RUN(irq_contexts_separate_chains);
+	RUN(exit_with_lock_held);
+	RUN(sys_exit_and_reset);
+	RUN(static_and_non_static_keys);
+	RUN(abba_two_tasks);
+	RUN(dot_file);
+	RUN(cached_chain_cost);
+	lksync_lockdep_reset();
+	return test_done();
+}
+#endif /* LKSYNC_DEBUG */
