@@ -36,6 +36,7 @@
 #define SOFTIRQ_LOCK_OFFSET	(SOFTIRQ_DISABLE_OFFSET + PREEMPT_LOCK_OFFSET)
 #endif
 
+#ifndef LKSYNC_DEBUG
 static __always_inline void do_raw_spin_lock(raw_spinlock_t *lock)
 {
 	arch_spin_lock(&lock->raw_lock);
@@ -50,6 +51,33 @@ static __always_inline void do_raw_spin_unlock(raw_spinlock_t *lock)
 {
 	arch_spin_unlock(&lock->raw_lock);
 }
+#define __do_raw_spin_lock_try(lock)	do_raw_spin_trylock(lock)
+#else
+/*
+ * DEBUG_SPINLOCK (src/debug/spinlock_debug.c): the arch operations wrapped
+ * in the magic, owner and lockup checks. __do_raw_spin_lock_try() is the
+ * first try of a blocking lock (LOCK_CONTENDED()): it checks for bad magic
+ * and recursion before trying, as do_raw_spin_lock() does before spinning.
+ */
+LKSYNC_API void lksync_do_raw_spin_lock(raw_spinlock_t *lock);
+LKSYNC_API int lksync_do_raw_spin_trylock(raw_spinlock_t *lock);
+LKSYNC_API int lksync_do_raw_spin_lock_try(raw_spinlock_t *lock);
+LKSYNC_API void lksync_do_raw_spin_unlock(raw_spinlock_t *lock);
+LKSYNC_API void lksync_raw_spin_lock_init(raw_spinlock_t *lock, const char *name,
+					  struct lock_class_key *key, short inner);
+#define do_raw_spin_lock(lock)		lksync_do_raw_spin_lock(lock)
+#define do_raw_spin_trylock(lock)	lksync_do_raw_spin_trylock(lock)
+#define do_raw_spin_unlock(lock)	lksync_do_raw_spin_unlock(lock)
+#define __do_raw_spin_lock_try(lock)	lksync_do_raw_spin_lock_try(lock)
+#define __raw_spin_lock_init(lock, name, key, inner)				\
+	lksync_raw_spin_lock_init(lock, name, key, inner)
+/*
+ * The lockup detector's bound in milliseconds: a task that waits longer for
+ * a spinlock reports "spinlock lockup suspected" (default 1000; 0: off; -1:
+ * read LKSYNC_SPIN_LOCKUP_MS from the environment at the next wait).
+ */
+extern LKSYNC_API long lksync_spin_lockup_ms;
+#endif
 
 /* Context prologues and epilogues, @f: unsigned long * (used by _irqsave only). */
 #define __LKSYNC_ENTER_(f)	preempt_disable()
@@ -62,68 +90,131 @@ static __always_inline void do_raw_spin_unlock(raw_spinlock_t *lock)
 #define __LKSYNC_ENTER__bh(f)	preempt_count_add(SOFTIRQ_LOCK_OFFSET)
 #define __LKSYNC_EXIT__bh(f)	do { local_bh_enable(); preempt_enable(); } while (0)
 
-#define __LKSYNC_BUILD_LOCK_OPS(sfx)						\
-static __always_inline void _raw_spin_lock##sfx(raw_spinlock_t *lock,		\
-						unsigned long *flags __maybe_unused)		\
+/*
+ * One body per variant, as the kernel's __raw_spin_lock*(): the prologue,
+ * then lockdep's acquire (before a blocking lock, so a deadlock is reported
+ * before it happens; a trylock reports only success), then the lock with
+ * lock_stat's contended/acquired around a failed first try; the unlock
+ * releases for lockdep first. @pfx names the functions: inline in the
+ * release flavor, where every hook compiles away and the body is just the
+ * prologue and the arch operation; out of line in the debug flavor
+ * (src/locking/spinlock.c), so that _RET_IP_ is the lock's caller.
+ */
+#define __LKSYNC_BUILD_LOCK_OPS(qual, pfx, sfx)					\
+qual void pfx##_lock##sfx(raw_spinlock_t *lock, unsigned long *flags __maybe_unused,	\
+			  unsigned int subclass __maybe_unused,			\
+			  struct lockdep_map *nest __maybe_unused)		\
 {										\
 	__LKSYNC_ENTER_##sfx(flags);						\
-	do_raw_spin_lock(lock);							\
+	spin_acquire_nest(&lock->dep_map, subclass, 0, nest, _RET_IP_);	\
+	LOCK_CONTENDED(lock, __do_raw_spin_lock_try, do_raw_spin_lock);	\
 }										\
-static __always_inline int _raw_spin_trylock##sfx(raw_spinlock_t *lock,	\
-						  unsigned long *flags __maybe_unused)		\
+qual int pfx##_trylock##sfx(raw_spinlock_t *lock, unsigned long *flags __maybe_unused) \
 {										\
 	__LKSYNC_ENTER_##sfx(flags);						\
-	if (do_raw_spin_trylock(lock))						\
+	if (do_raw_spin_trylock(lock)) {					\
+		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);			\
 		return 1;							\
+	}									\
 	__LKSYNC_EXIT_##sfx(flags);						\
 	return 0;								\
 }										\
-static __always_inline void _raw_spin_unlock##sfx(raw_spinlock_t *lock,	\
-						  unsigned long *flags __maybe_unused)		\
+qual void pfx##_unlock##sfx(raw_spinlock_t *lock, unsigned long *flags __maybe_unused) \
 {										\
+	spin_release(&lock->dep_map, _RET_IP_);					\
 	do_raw_spin_unlock(lock);						\
 	__LKSYNC_EXIT_##sfx(flags);						\
 }
 
-__LKSYNC_BUILD_LOCK_OPS()
-__LKSYNC_BUILD_LOCK_OPS(_irq)
-__LKSYNC_BUILD_LOCK_OPS(_irqsave)
-__LKSYNC_BUILD_LOCK_OPS(_bh)
+#ifndef LKSYNC_DEBUG
+#define __LKSYNC_LOCK_OPS(sfx)	__LKSYNC_BUILD_LOCK_OPS(static __always_inline, _raw_spin, sfx)
+#else
+#define __LKSYNC_LOCK_OPS(sfx)							\
+LKSYNC_API void lksync_raw_spin_lock##sfx(raw_spinlock_t *lock, unsigned long *flags,	\
+					  unsigned int subclass, struct lockdep_map *nest); \
+LKSYNC_API int lksync_raw_spin_trylock##sfx(raw_spinlock_t *lock, unsigned long *flags); \
+LKSYNC_API void lksync_raw_spin_unlock##sfx(raw_spinlock_t *lock, unsigned long *flags); \
+static __always_inline void _raw_spin_lock##sfx(raw_spinlock_t *lock, unsigned long *flags, \
+						unsigned int subclass,		\
+						struct lockdep_map *nest)	\
+{										\
+	lksync_raw_spin_lock##sfx(lock, flags, subclass, nest);			\
+}										\
+static __always_inline int _raw_spin_trylock##sfx(raw_spinlock_t *lock, unsigned long *flags) \
+{										\
+	return lksync_raw_spin_trylock##sfx(lock, flags);			\
+}										\
+static __always_inline void _raw_spin_unlock##sfx(raw_spinlock_t *lock, unsigned long *flags) \
+{										\
+	lksync_raw_spin_unlock##sfx(lock, flags);				\
+}
+#endif
+
+__LKSYNC_LOCK_OPS()
+__LKSYNC_LOCK_OPS(_irq)
+__LKSYNC_LOCK_OPS(_irqsave)
+__LKSYNC_LOCK_OPS(_bh)
 
 /* Restore the irqsave name for the epilogue of a restore. */
 #define _raw_spin_unlock_irqrestore	_raw_spin_unlock_irqsave
 
 /**
  * raw_spin_lock_init - initialize @lock as unlocked. Context: any; @lock not in use.
+ * In the debug flavor every lock initialized at this place is one lockdep class.
  */
+#ifndef LKSYNC_DEBUG
 #define raw_spin_lock_init(lock)	do { *(lock) = __RAW_SPIN_LOCK_UNLOCKED(lock); } while (0)
+#else
+#define raw_spin_lock_init(lock)						\
+do {										\
+	static struct lock_class_key __key;					\
+										\
+	__raw_spin_lock_init((lock), #lock, &__key, LD_WAIT_SPIN);		\
+} while (0)
+#endif
 
 /**
  * raw_spin_lock - acquire @lock with preemption disabled; spins (then sleeps in
  * the futex slow path) while another task holds it. Not recursive.
  * Context: any; must not already hold @lock.
  */
-#define raw_spin_lock(lock)		_raw_spin_lock(lock, NULL)
-/* raw_spin_lock_nested - raw_spin_lock() with a lockdep subclass (unused yet). */
-#define raw_spin_lock_nested(lock, subclass) ((void)(subclass), raw_spin_lock(lock))
+#define raw_spin_lock(lock)		_raw_spin_lock(lock, NULL, 0, NULL)
+/*
+ * raw_spin_lock_nested - raw_spin_lock() as lockdep subclass @subclass (an
+ * intended nesting of two locks of one class; ignored in the release flavor).
+ */
+#define raw_spin_lock_nested(lock, subclass)					\
+	_raw_spin_lock(lock, NULL, subclass, NULL)
+/*
+ * raw_spin_lock_nest_lock - raw_spin_lock() of one of many locks of a class,
+ * all taken under @nest_lock, which the caller holds (lockdep then allows any
+ * number of them in any order). Ignored in the release flavor.
+ */
+#ifdef LKSYNC_DEBUG
+#define raw_spin_lock_nest_lock(lock, nest_lock)				\
+	_raw_spin_lock(lock, NULL, 0, &(nest_lock)->dep_map)
+#else
+#define raw_spin_lock_nest_lock(lock, nest_lock)				\
+	do { (void)(nest_lock); raw_spin_lock(lock); } while (0)
+#endif
 /**
  * raw_spin_lock_irq - disable local interrupts, then raw_spin_lock().
  * Context: interrupts enabled (raw_spin_unlock_irq() enables them unconditionally).
  */
-#define raw_spin_lock_irq(lock)		_raw_spin_lock_irq(lock, NULL)
+#define raw_spin_lock_irq(lock)		_raw_spin_lock_irq(lock, NULL, 0, NULL)
 /**
  * raw_spin_lock_irqsave - save and disable local interrupts into @flags
  * (an unsigned long lvalue), then raw_spin_lock(). Context: any.
  */
-#define raw_spin_lock_irqsave(lock, flags) _raw_spin_lock_irqsave(lock, &(flags))
+#define raw_spin_lock_irqsave(lock, flags) _raw_spin_lock_irqsave(lock, &(flags), 0, NULL)
 /* raw_spin_lock_irqsave_nested - raw_spin_lock_irqsave() with a lockdep subclass. */
 #define raw_spin_lock_irqsave_nested(lock, flags, subclass)			\
-	((void)(subclass), raw_spin_lock_irqsave(lock, flags))
+	_raw_spin_lock_irqsave(lock, &(flags), subclass, NULL)
 /**
  * raw_spin_lock_bh - disable bottom halves (and preemption), then take @lock.
  * Context: process or softirq context.
  */
-#define raw_spin_lock_bh(lock)		_raw_spin_lock_bh(lock, NULL)
+#define raw_spin_lock_bh(lock)		_raw_spin_lock_bh(lock, NULL, 0, NULL)
 
 /**
  * raw_spin_trylock - take @lock if that needs no waiting.
@@ -188,8 +279,18 @@ static __always_inline raw_spinlock_t *spinlock_check(spinlock_t *lock)
 
 /**
  * spin_lock_init - initialize @lock as unlocked. Context: any; @lock not in use.
+ * In the debug flavor every lock initialized at this place is one lockdep class.
  */
+#ifndef LKSYNC_DEBUG
 #define spin_lock_init(lock)	do { *(lock) = __SPIN_LOCK_UNLOCKED(lock); } while (0)
+#else
+#define spin_lock_init(lock)							\
+do {										\
+	static struct lock_class_key __key;					\
+										\
+	__raw_spin_lock_init(spinlock_check(lock), #lock, &__key, LD_WAIT_CONFIG); \
+} while (0)
+#endif
 
 /**
  * spin_lock - acquire @lock with preemption disabled. Not recursive.
@@ -200,10 +301,10 @@ static __always_inline void spin_lock(spinlock_t *lock)
 	raw_spin_lock(&lock->rlock);
 }
 
-/* spin_lock_nested - spin_lock() with a lockdep subclass (no lockdep yet). */
+/* spin_lock_nested - spin_lock() as lockdep subclass @subclass (see raw_spin_lock_nested()). */
 #define spin_lock_nested(lock, subclass)	raw_spin_lock_nested(spinlock_check(lock), subclass)
-/* spin_lock_nest_lock - spin_lock() under an outer lock @nest (no lockdep yet). */
-#define spin_lock_nest_lock(lock, nest)	((void)(nest), spin_lock(lock))
+/* spin_lock_nest_lock - spin_lock() under an outer lock @nest (see raw_spin_lock_nest_lock()). */
+#define spin_lock_nest_lock(lock, nest)	raw_spin_lock_nest_lock(spinlock_check(lock), nest)
 
 /**
  * spin_lock_bh - disable bottom halves (and preemption), then take @lock.

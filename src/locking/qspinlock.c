@@ -288,6 +288,47 @@ static inline u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec;
 }
 
+/*
+ * The debug flavor's lockup detector (DEBUG_SPINLOCK): every wait below
+ * is bounded there (a sleep too), and after each one the waiter compares
+ * how long it has waited with lksync_spin_lockup_bound(); past it, it
+ * reports once (src/debug/spinlock_debug.c) and waits on. The release
+ * flavor compiles none of it: its waits and their arguments are unchanged.
+ */
+#ifdef LKSYNC_DEBUG
+#define LOCKUP_POLL_NS	50000000	/* a sleeping non-head waiter looks this often */
+
+struct lockup_watch {
+	struct qspinlock *lock;
+	u64 start, bound;
+	int reported;
+};
+
+static void lockup_check(struct lockup_watch *w)
+{
+	u64 waited;
+
+	if (!w->bound || w->reported)
+		return;
+	waited = now_ns() - w->start;
+	if (waited > w->bound) {
+		w->reported = 1;
+		lksync_spin_lockup(w->lock, waited);
+	}
+}
+
+static const struct timespec lockup_poll = { 0, LOCKUP_POLL_NS };
+#define LW_PARAM		, struct lockup_watch *lw
+#define LW_ARG			, lw
+#define LW_CHECK()		lockup_check(lw)
+#define LW_POLL			(&lockup_poll)
+#else
+#define LW_PARAM
+#define LW_ARG
+#define LW_CHECK()		do { } while (0)
+#define LW_POLL			NULL
+#endif
+
 static inline void stint_start(void)
 {
 	my_stint = now_ns();
@@ -324,7 +365,7 @@ static inline int steal(struct qspinlock *lock, u32 val)
  * sets head, then exchanges state. One of us sees the other's write, so
  * either we do not sleep or the predecessor sees HALTED and wakes us.
  */
-static void wait_for_head(struct qnode *node, unsigned int node_spins)
+static void wait_for_head(struct qnode *node, unsigned int node_spins LW_PARAM)
 {
 	for (;;) {
 		for (unsigned int i = 0; i < node_spins; i++) {
@@ -336,7 +377,8 @@ static void wait_for_head(struct qnode *node, unsigned int node_spins)
 		__atomic_exchange_n(&node->state, NODE_HALTED, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&node->head, __ATOMIC_SEQ_CST))
 			return;
-		lksync_futex_wait(&node->state, NODE_HALTED, NULL);
+		lksync_futex_wait(&node->state, NODE_HALTED, LW_POLL);
+		LW_CHECK();
 	}
 }
 
@@ -370,7 +412,7 @@ static void set_head(struct qnode *next)
  * the word and sleeps again while it is unchanged (no spinning, no new
  * membarrier: P has stayed set since the last one).
  */
-static void head_park(struct qspinlock *lock, u32 val, int handoff, int *fenced)
+static void head_park(struct qspinlock *lock, u32 val, int handoff, int *fenced LW_PARAM)
 {
 	static const struct timespec bound = { 0, PARK_NS };
 	u32 want = val | _Q_PARKED_VAL | (handoff ? _Q_HANDOFF_VAL : 0);
@@ -386,6 +428,7 @@ static void head_park(struct qspinlock *lock, u32 val, int handoff, int *fenced)
 		*fenced = 1;
 	}
 	while (lksync_futex_wait(&lock->val, want, &bound) == -ETIMEDOUT) {
+		LW_CHECK();
 		if (want & _Q_HANDOFF_VAL)
 			continue;
 		/* Parked longer than HANDOFF_NS: forbid stealing. Relaxed: as in the spin loop. */
@@ -407,6 +450,9 @@ static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned i
 	u64 start;
 	unsigned int delay = 1, spent = 0;
 	int fenced = 0;
+#ifdef LKSYNC_DEBUG
+	struct lockup_watch watch = { lock, now_ns(), lksync_spin_lockup_bound(), 0 }, *lw = &watch;
+#endif
 
 	/*
 	 * A second contender (nobody queued) leaves the line alone for a
@@ -449,8 +495,10 @@ static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned i
 		/* Nested deeper than the kernel allows, or no block: spin without a node. */
 		for (unsigned int i = 1; !queued_spin_trylock(lock); i++) {
 			cpu_relax();
-			if (!(i % HEAD_SPINS))
+			if (!(i % HEAD_SPINS)) {
 				sched_yield();
+				LW_CHECK();
+			}
 		}
 		return;
 	}
@@ -468,7 +516,7 @@ static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned i
 	if (old) {
 		/* Release: the predecessor reads an initialized node through ->next. */
 		__atomic_store_n(&decode_tail(old)->next, node, __ATOMIC_RELEASE);
-		wait_for_head(node, node_spins);
+		wait_for_head(node, node_spins LW_ARG);
 	}
 
 	/* Queue head: wait for the locked byte to clear and take it. */
@@ -496,7 +544,8 @@ static __always_inline void slowpath(struct qspinlock *lock, u32 val, unsigned i
 			spins += backoff(&delay);
 			continue;
 		}
-		head_park(lock, val, now_ns() - start > HANDOFF_NS, &fenced);
+		head_park(lock, val, now_ns() - start > HANDOFF_NS, &fenced LW_ARG);
+		LW_CHECK();
 		spins = 0;
 		delay = 1;
 	}

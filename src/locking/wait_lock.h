@@ -44,15 +44,15 @@ static inline void lksync_up_unlock(arch_spinlock_t *l)
 #undef spin_unlock_irqrestore
 
 #define raw_spin_lock(l) do {							\
-	_raw_spin_lock(l, NULL);						\
+	_raw_spin_lock(l, NULL, 0, NULL);						\
 	lksync_up_lock(&(l)->raw_lock);						\
 } while (0)
 #define raw_spin_lock_irq(l) do {						\
-	_raw_spin_lock_irq(l, NULL);						\
+	_raw_spin_lock_irq(l, NULL, 0, NULL);						\
 	lksync_up_lock(&(l)->raw_lock);						\
 } while (0)
 #define raw_spin_lock_irqsave(l, flags) do {					\
-	_raw_spin_lock_irqsave(l, &(flags));					\
+	_raw_spin_lock_irqsave(l, &(flags), 0, NULL);					\
 	lksync_up_lock(&(l)->raw_lock);						\
 } while (0)
 #define raw_spin_unlock(l) do {							\
