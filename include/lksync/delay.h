@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Layer: sched. Sleeping and busy-waiting delays, as linux/delay.h:
- * msleep() and friends sleep (task context only), udelay() and friends spin
- * (any context).
+ * msleep() and friends sleep (task context only; the debug flavor's
+ * might_sleep() reports a call from atomic context), udelay() and friends
+ * spin (any context).
  */
 #ifndef LKSYNC_DELAY_H
 #define LKSYNC_DELAY_H
@@ -58,6 +59,7 @@ static inline void usleep_range(unsigned long min, unsigned long max)
 	long long left = (long long)min * 1000;
 
 	(void)max;
+	might_sleep();
 	do {
 		__set_current_state(TASK_UNINTERRUPTIBLE);
 		left = lksync_schedule_hrtimeout(left);
@@ -70,6 +72,7 @@ static inline void usleep_range_state(unsigned long min, unsigned long max, unsi
 	long long left = (long long)min * 1000;
 
 	(void)max;
+	might_sleep();
 	do {
 		__set_current_state(state);
 		left = lksync_schedule_hrtimeout(left);

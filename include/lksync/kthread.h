@@ -28,12 +28,14 @@ LKSYNC_API struct task_struct *lksync_kthread_create(int (*threadfn)(void *data)
  * Context: task context; may sleep.
  * Return: the new task, or ERR_PTR(-ENOMEM) / ERR_PTR(-EAGAIN) on failure.
  */
-#define kthread_create(threadfn, data, namefmt, ...)				\
-	lksync_kthread_create((threadfn), (data), namefmt, ##__VA_ARGS__)
+#define kthread_create(threadfn, data, namefmt, ...) ({			\
+	might_sleep();								\
+	lksync_kthread_create((threadfn), (data), namefmt, ##__VA_ARGS__);	\
+})
 
 /* kthread_create_on_node - kthread_create(); @node (NUMA) is ignored. */
 #define kthread_create_on_node(threadfn, data, node, namefmt, ...)		\
-	lksync_kthread_create((threadfn), (data), namefmt, ##__VA_ARGS__)
+	kthread_create(threadfn, data, namefmt, ##__VA_ARGS__)
 
 /**
  * kthread_run - create and wake a kernel thread.

@@ -146,6 +146,32 @@ static inline pid_t task_tgid_nr(const struct task_struct *t) { return t->tgid; 
 	__smp_mb();								\
 } while (0)
 
+/*
+ * might_sleep - annotate a function that may sleep. The debug flavor
+ * (DEBUG_ATOMIC_SLEEP) reports a call from atomic context (preempt_count()
+ * nonzero: a spinlock, preempt_disable(), bottom halves disabled, hardirq or
+ * softirq context; or interrupts disabled) as the kernel does: "BUG:
+ * sleeping function called from invalid context at FILE:LINE", with
+ * in_atomic(), irqs_disabled(), the task, preempt_count, the held locks and
+ * a call trace; at most one report a second, as the kernel. Holding the Big
+ * Kernel Lock is not atomic (schedule() drops it). schedule() itself
+ * reports "BUG: scheduling while atomic" every time it is called in atomic
+ * context. In the release flavor might_sleep() is empty, as in a kernel
+ * without that option.
+ * Context: any (the check is what tells).
+ */
+#ifdef LKSYNC_DEBUG
+LKSYNC_API void lksync_might_sleep(const char *file, int line);
+#define might_sleep()	lksync_might_sleep(__FILE__, __LINE__)
+/*
+ * lksync_might_sleep_ratelimit_reset - test hook (debug flavor only): forget
+ * the once-a-second rate limit, so the next might_sleep() from atomic
+ * context reports at once. Context: any.
+ */
+LKSYNC_API void lksync_might_sleep_ratelimit_reset(void);
+#else
+#define might_sleep()	do { } while (0)
+#endif
 /* MAX_SCHEDULE_TIMEOUT - schedule_timeout() argument meaning "no timeout". */
 #define MAX_SCHEDULE_TIMEOUT	((long)(~0UL >> 1))
 
@@ -177,6 +203,7 @@ LKSYNC_API long lksync_schedule_timeout(long timeout);
 /* schedule_timeout_interruptible - set TASK_INTERRUPTIBLE, then schedule_timeout(). */
 static inline long schedule_timeout_interruptible(long timeout)
 {
+	might_sleep();
 	__set_current_state(TASK_INTERRUPTIBLE);
 	return schedule_timeout(timeout);
 }
@@ -184,6 +211,7 @@ static inline long schedule_timeout_interruptible(long timeout)
 /* schedule_timeout_killable - set TASK_KILLABLE, then schedule_timeout(). */
 static inline long schedule_timeout_killable(long timeout)
 {
+	might_sleep();
 	__set_current_state(TASK_KILLABLE);
 	return schedule_timeout(timeout);
 }
@@ -191,6 +219,7 @@ static inline long schedule_timeout_killable(long timeout)
 /* schedule_timeout_uninterruptible - set TASK_UNINTERRUPTIBLE, then schedule_timeout(). */
 static inline long schedule_timeout_uninterruptible(long timeout)
 {
+	might_sleep();
 	__set_current_state(TASK_UNINTERRUPTIBLE);
 	return schedule_timeout(timeout);
 }
@@ -198,6 +227,7 @@ static inline long schedule_timeout_uninterruptible(long timeout)
 /* schedule_timeout_idle - set TASK_IDLE, then schedule_timeout(). */
 static inline long schedule_timeout_idle(long timeout)
 {
+	might_sleep();
 	__set_current_state(TASK_IDLE);
 	return schedule_timeout(timeout);
 }
@@ -229,17 +259,6 @@ LKSYNC_API int lksync_wake_up_state(struct task_struct *p, unsigned int state);
  */
 static inline int cond_resched(void) { return 0; }
 
-/*
- * might_sleep - annotate a function that may sleep. The debug flavor
- * (DEBUG_ATOMIC_SLEEP) reports a call from atomic context here; in the
- * release flavor it is empty, as in a kernel without that option.
- */
-#ifdef LKSYNC_DEBUG
-LKSYNC_API void lksync_might_sleep(const char *file, int line);
-#define might_sleep()	lksync_might_sleep(__FILE__, __LINE__)
-#else
-#define might_sleep()	do { } while (0)
-#endif
 #define might_sleep_if(cond)	do { if (cond) might_sleep(); } while (0)
 #define might_resched()		do { } while (0)
 #define yield()			lksync_yield()

@@ -76,10 +76,16 @@ static void *kthread_main(void *arg)
 struct task_struct *lksync_kthread_create(int (*threadfn)(void *data), void *data,
 					  const char *namefmt, ...)
 {
-	struct kthread *kt = calloc(1, sizeof(*kt));
+	struct kthread *kt;
 	va_list ap;
 	int err;
 
+	/*
+	 * No might_sleep() here: kthread_create() has it (kthread.h). The
+	 * context layer starts its own threads (ksoftirqd) lazily from any
+	 * task context, interrupts masked included, calling this directly.
+	 */
+	kt = calloc(1, sizeof(*kt));
 	if (!kt)
 		return ERR_PTR(-ENOMEM);
 	kt->threadfn = threadfn;
@@ -107,9 +113,11 @@ static struct kthread *to_kthread(struct task_struct *k)
 
 int lksync_kthread_stop(struct task_struct *k)
 {
-	struct kthread *kt = to_kthread(k);
+	struct kthread *kt;
 	long ret;
 
+	might_sleep();
+	kt = to_kthread(k);
 	if (!kt)
 		return -EINVAL;
 	__atomic_store_n(&kt->stopper, current, __ATOMIC_SEQ_CST);

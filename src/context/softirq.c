@@ -327,13 +327,20 @@ int lksync_softirq_init(void)
 		struct task_struct *t;
 
 		raw_spin_lock_init(&ks[i].lock);
-		t = kthread_run(run_ksoftirqd, &ks[i], "ksoftirqd/%u", i);
+		/*
+		 * Not kthread_run(): its might_sleep() would report this lazy
+		 * start, which may come from any task context (a tasklet or
+		 * timer armed with interrupts masked), as the kernel's boot-time
+		 * start does not.
+		 */
+		t = lksync_kthread_create(run_ksoftirqd, &ks[i], "ksoftirqd/%u", i);
 		if (IS_ERR(t)) {
 			/* Never freed: threads already created use their slots. */
 			pr_err("ksoftirqd: cannot create ksoftirqd/%u (%ld)\n", i, PTR_ERR(t));
 			ret = (int)PTR_ERR(t);
 			goto out;
 		}
+		wake_up_process(t);
 		ks[i].task = t;
 	}
 	nr_ksoftirqds = n;

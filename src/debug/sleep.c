@@ -1,12 +1,106 @@
 // SPDX-License-Identifier: MIT
 /*
  * Layer: debug. DEBUG_ATOMIC_SLEEP: might_sleep() and the scheduling-while-
- * atomic check. Built only into the debug flavor.
+ * atomic check, as the kernel's __might_sleep()/__might_resched() and
+ * __schedule_bug() (kernel/sched/core.c). Built only into the debug flavor.
  *
- * STUB: accepts every call; the checks replace this file.
+ * Both run in any context, interrupt handlers (signal handlers) included:
+ * the report is formatted into buffers on the stack and handed to
+ * lksync_report(), which allocates nothing; the held-lock section comes
+ * from lockdep (lksync_debug_held_locks_text()), which promises the same.
+ *
+ * What is "atomic": a nonzero preempt_count() (a spinlock, preempt_disable(),
+ * local_bh_disable(), hardirq or softirq context) or interrupts disabled.
+ * The Big Kernel Lock is not: here it is an arch spinlock that leaves
+ * preempt_count() alone and that schedule() drops across the sleep, so the
+ * expected count under lock_kernel() is 0 (the kernel's spinning BKL added
+ * one and raised PREEMPT_INATOMIC_BASE to match; the outcome is the same).
+ *
+ * The kernel has no preempt-disable IP here unless the preempt tracer
+ * records it; lksync's preempt_count_add() does not, so "Preemption
+ * disabled at:" is not printed.
  */
+#include <stdio.h>
 #include <lksync/sched.h>
+#include <lksync/jiffies.h>
+#include <lksync/bug.h>
+#include "debug/debug.h"
+#include "sched/sched.h"
 
 #ifdef LKSYNC_DEBUG
-void lksync_might_sleep(const char *file, int line) { }
-#endif
+
+/*
+ * The kernel's rate limit: at most one might_sleep() report a second
+ * (prev_jiffy + HZ), for the whole system. 0 = nothing reported yet, or
+ * re-armed by lksync_might_sleep_ratelimit_reset().
+ */
+static unsigned long prev_jiffy;
+
+void lksync_might_sleep_ratelimit_reset(void)
+{
+	__atomic_store_n(&prev_jiffy, 0, __ATOMIC_RELAXED);
+}
+
+/* Room for MAX_LOCK_DEPTH lines of the held-lock section. */
+#define HELD_TEXT_LEN	4096
+
+static void held_locks(struct task_struct *t, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	lksync_debug_held_locks_text(t, buf, len);
+}
+
+void lksync_might_sleep(const char *file, int line)
+{
+	struct task_struct *t;
+	unsigned long now, prev;
+	char head[320], held[HELD_TEXT_LEN];
+	int count = preempt_count(), irqs = irqs_disabled();
+
+	if (likely(count == 0 && !irqs))
+		return;
+	/*
+	 * One report a second, as the kernel (time_before(jiffies,
+	 * prev_jiffy + HZ)); the compare-and-exchange lets one of several
+	 * racing tasks report. Relaxed: the word guards nothing else.
+	 */
+	now = jiffies;
+	prev = __atomic_load_n(&prev_jiffy, __ATOMIC_RELAXED);
+	if (prev && time_before(now, prev + HZ))
+		return;
+	if (!__atomic_compare_exchange_n(&prev_jiffy, &prev, now ? now : 1, 0,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+
+	t = current;
+	snprintf(head, sizeof(head),
+		 "BUG: sleeping function called from invalid context at %s:%d", file, line);
+	held_locks(t, held, sizeof(held));
+	lksync_report(head,
+		      "in_atomic(): %d, irqs_disabled(): %d, non_block: %d, pid: %d, name: %s\n"
+		      "preempt_count: %x, expected: %x\n"
+		      "%s",
+		      count != 0, irqs, 0, t->pid, t->comm, count, 0, held);
+}
+
+/*
+ * schedule() in atomic context: reported every time, as the kernel's
+ * schedule_debug() does (it has no rate limit). The kernel then forces the
+ * count back to "preemption disabled once"; here the count belongs to the
+ * caller's own bookkeeping (its spin_unlock() will still decrement it), so
+ * it is left alone.
+ */
+void lksync_schedule_debug(struct task_struct *prev)
+{
+	char head[128], held[HELD_TEXT_LEN];
+	int count = preempt_count();
+
+	if (likely(count == 0))
+		return;
+	snprintf(head, sizeof(head), "BUG: scheduling while atomic: %s/%d/0x%08x",
+		 prev->comm, prev->pid, (unsigned int)count);
+	held_locks(prev, held, sizeof(held));
+	lksync_report(head, "%s", held);
+}
+
+#endif /* LKSYNC_DEBUG */

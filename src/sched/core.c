@@ -121,6 +121,7 @@ static long long schedule_deadline(long long deadline)
 	int bkl = t->lock_depth >= 0;
 	int timed_out;
 
+	schedule_debug(t);
 	if (unlikely(bkl))
 		lksync_bkl_drop();
 	timed_out = sleep_until(t, deadline);
@@ -163,6 +164,8 @@ long lksync_schedule_timeout(long timeout)
 		__set_current_state(TASK_RUNNING);
 		return 0;
 	}
+	if (!timeout)
+		schedule_debug(current);	/* the kernel's schedule_timeout(0) still calls schedule() */
 	start = lksync_now_ns();
 	/* Beyond the clock's range the sleep is unbounded (it saturates). */
 	ns = timeout > LLONG_MAX / TICK_NSEC ? LLONG_MAX : (long long)timeout * TICK_NSEC;
@@ -182,6 +185,7 @@ unsigned long lksync_msleep(unsigned int ms, unsigned int state)
 {
 	long long left = (long long)ms * 1000000;
 
+	might_sleep();
 	while (left > 0) {
 		if ((state & TASK_INTERRUPTIBLE) && signal_pending(current))
 			break;

@@ -63,4 +63,16 @@ void lksync_bkl_retake(void);
  */
 extern void (*lksync_context_task_exit)(struct task_struct *t);
 
+/*
+ * Debug flavor (src/debug/sleep.c): report "BUG: scheduling while atomic"
+ * when @prev calls schedule() with a nonzero preempt_count(). Every path
+ * that really sleeps calls it first.
+ */
+#ifdef LKSYNC_DEBUG
+void lksync_schedule_debug(struct task_struct *prev);
+#define schedule_debug(prev)	lksync_schedule_debug(prev)
+#else
+#define schedule_debug(prev)	do { } while (0)
+#endif
+
 #endif /* LKSYNC_SRC_SCHED_SCHED_H */

@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <lksync/sched.h>
+#include <lksync/lockdep.h>
 #include "sched/sched.h"
 
 __thread struct lksync_tls lksync_tls LKSYNC_TLS_MODEL;
@@ -113,6 +114,14 @@ static void task_exit(void *arg)
 	void (*context_exit)(struct task_struct *) =
 		__atomic_load_n(&lksync_context_task_exit, __ATOMIC_ACQUIRE);
 
+	/*
+	 * Debug flavor: a thread that ends holding a lock is reported by
+	 * lockdep ("WARNING: comm/pid still has locks held!"), as the
+	 * kernel's do_exit() does; a held mutex is one of those locks, which
+	 * covers DEBUG_MUTEXES' "lock held at task exit time" too. Checked
+	 * first, while the task is still fully itself.
+	 */
+	debug_check_no_locks_held();
 	if (context_exit)
 		context_exit(t);
 	__atomic_or_fetch(&t->flags, PF_EXITING, __ATOMIC_RELAXED);
