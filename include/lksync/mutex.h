@@ -45,12 +45,14 @@ LKSYNC_API int lksync_mutex_trylock_slowpath(struct mutex *lock);
 /* Unlocks with tasks queued this task does before it looks at the clock. */
 extern LKSYNC_API __thread unsigned int lksync_mutex_looks LKSYNC_TLS_MODEL;
 
+#ifndef LKSYNC_DEBUG
 /**
  * __mutex_init - initialize @lock as unlocked.
  * @name: the lock's name, for lock debugging; @key: its lockdep class key.
  * Context: any; @lock must not be in use.
  */
-static inline void __mutex_init(struct mutex *lock, const char *name, void *key)
+static inline void __mutex_init(struct mutex *lock, const char *name,
+				struct lock_class_key *key)
 {
 	(void)name;
 	(void)key;
@@ -72,6 +74,44 @@ static inline void mutex_destroy(struct mutex *lock)
 {
 	(void)lock;
 }
+#else
+/*
+ * The debug flavor (src/debug/mutex_debug.c): DEBUG_MUTEXES' checks and
+ * lockdep's hooks around the same slow paths, out of line as the kernel's
+ * mutex_lock_nested() family, so that @ip is the caller.
+ */
+LKSYNC_API void lksync_mutex_init(struct mutex *lock, const char *name,
+				  struct lock_class_key *key);
+LKSYNC_API void lksync_mutex_destroy(struct mutex *lock);
+LKSYNC_API int lksync_mutex_lock_common(struct mutex *lock, unsigned int state,
+					unsigned int subclass, struct lockdep_map *nest);
+LKSYNC_API int lksync_mutex_trylock_debug(struct mutex *lock);
+LKSYNC_API void lksync_mutex_unlock_debug(struct mutex *lock);
+/*
+ * How long a task may wait for a mutex before it reports "INFO: task ...
+ * blocked for more than N seconds." (the kernel's hung-task detector), in
+ * milliseconds: default 120000, 0: off, -1: read LKSYNC_HUNG_TASK_TIMEOUT_MS
+ * from the environment at the next wait.
+ */
+extern LKSYNC_API long lksync_hung_task_timeout_ms;
+
+static inline void __mutex_init(struct mutex *lock, const char *name,
+				struct lock_class_key *key)
+{
+	lksync_mutex_init(lock, name, key);
+}
+
+/* mutex_init - as above; every mutex initialized at this place is one lockdep class. */
+#define mutex_init(mutex)							\
+do {										\
+	static struct lock_class_key __key;					\
+										\
+	__mutex_init((mutex), #mutex, &__key);					\
+} while (0)
+
+/* mutex_destroy - WARN if @lock is held, then poison it (DEBUG_MUTEXES). */
+#define mutex_destroy(lock)	lksync_mutex_destroy(lock)
+#endif
 
 /* One acquire cmpxchg 0 -> current: pairs with the release in unlock. */
 static __always_inline bool __mutex_trylock_fast(struct mutex *lock)
@@ -90,9 +130,13 @@ static __always_inline bool __mutex_trylock_fast(struct mutex *lock)
  */
 static __always_inline void mutex_lock(struct mutex *lock)
 {
+#ifdef LKSYNC_DEBUG
+	lksync_mutex_lock_common(lock, TASK_UNINTERRUPTIBLE, 0, NULL);
+#else
 	might_sleep();
 	if (unlikely(!__mutex_trylock_fast(lock)))
 		lksync_mutex_lock_slowpath(lock, TASK_UNINTERRUPTIBLE);
+#endif
 }
 
 /**
@@ -103,6 +147,9 @@ static __always_inline void mutex_lock(struct mutex *lock)
  */
 static __always_inline int __must_check mutex_lock_interruptible(struct mutex *lock)
 {
+#ifdef LKSYNC_DEBUG
+	return lksync_mutex_lock_common(lock, TASK_INTERRUPTIBLE, 0, NULL);
+#endif
 	might_sleep();
 	if (likely(__mutex_trylock_fast(lock)))
 		return 0;
@@ -116,6 +163,9 @@ static __always_inline int __must_check mutex_lock_interruptible(struct mutex *l
  */
 static __always_inline int __must_check mutex_lock_killable(struct mutex *lock)
 {
+#ifdef LKSYNC_DEBUG
+	return lksync_mutex_lock_common(lock, TASK_KILLABLE, 0, NULL);
+#endif
 	might_sleep();
 	if (likely(__mutex_trylock_fast(lock)))
 		return 0;
@@ -132,7 +182,27 @@ static __always_inline void mutex_lock_io(struct mutex *lock)
 	mutex_lock(lock);
 }
 
-/* The _nested forms take a lockdep subclass; it is not used yet. */
+/*
+ * The _nested forms take @lock as lockdep subclass @subclass (an intended
+ * nesting of two mutexes of one class); mutex_lock_nest_lock() takes one of
+ * many mutexes of a class under @nest_lock, which the caller holds. The
+ * release flavor ignores both, as a kernel without lockdep.
+ * Context and Return: as the plain forms.
+ */
+#ifdef LKSYNC_DEBUG
+#define mutex_lock_nested(lock, subclass)					\
+	((void)lksync_mutex_lock_common(lock, TASK_UNINTERRUPTIBLE, subclass, NULL))
+#define mutex_lock_interruptible_nested(lock, subclass)			\
+	lksync_mutex_lock_common(lock, TASK_INTERRUPTIBLE, subclass, NULL)
+#define mutex_lock_killable_nested(lock, subclass)				\
+	lksync_mutex_lock_common(lock, TASK_KILLABLE, subclass, NULL)
+#define mutex_lock_io_nested(lock, subclass)	mutex_lock_nested(lock, subclass)
+#define mutex_lock_nest_lock(lock, nest_lock)					\
+	((void)lksync_mutex_lock_common(lock, TASK_UNINTERRUPTIBLE, 0,		\
+					&(nest_lock)->dep_map))
+#define mutex_lock_killable_nest_lock(lock, nest_lock)				\
+	lksync_mutex_lock_common(lock, TASK_KILLABLE, 0, &(nest_lock)->dep_map)
+#else
 #define mutex_lock_nested(lock, subclass)	((void)(subclass), mutex_lock(lock))
 #define mutex_lock_interruptible_nested(lock, subclass)			\
 	((void)(subclass), mutex_lock_interruptible(lock))
@@ -140,6 +210,9 @@ static __always_inline void mutex_lock_io(struct mutex *lock)
 	((void)(subclass), mutex_lock_killable(lock))
 #define mutex_lock_io_nested(lock, subclass)	((void)(subclass), mutex_lock_io(lock))
 #define mutex_lock_nest_lock(lock, nest_lock)	((void)(nest_lock), mutex_lock(lock))
+#define mutex_lock_killable_nest_lock(lock, nest_lock)				\
+	((void)(nest_lock), mutex_lock_killable(lock))
+#endif
 
 /**
  * mutex_trylock - acquire @lock if it is free, without waiting.
@@ -149,6 +222,9 @@ static __always_inline void mutex_lock_io(struct mutex *lock)
  */
 static __always_inline int mutex_trylock(struct mutex *lock)
 {
+#ifdef LKSYNC_DEBUG
+	return lksync_mutex_trylock_debug(lock);
+#endif
 	if (likely(__mutex_trylock_fast(lock)))
 		return 1;
 	return lksync_mutex_trylock_slowpath(lock);
@@ -165,6 +241,9 @@ static __always_inline int mutex_trylock(struct mutex *lock)
  */
 static __always_inline void mutex_unlock(struct mutex *lock)
 {
+#ifdef LKSYNC_DEBUG
+	lksync_mutex_unlock_debug(lock);
+#else
 	long curr = (long)current;
 
 	/*
@@ -183,6 +262,7 @@ static __always_inline void mutex_unlock(struct mutex *lock)
 		return;
 slow:
 	lksync_mutex_unlock_slowpath(lock);
+#endif
 }
 
 /**

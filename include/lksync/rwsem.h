@@ -40,6 +40,9 @@ struct rw_semaphore {
 	int reader_head;
 	raw_spinlock_t wait_lock;
 	struct list_head wait_list;
+#ifdef LKSYNC_DEBUG
+	struct lockdep_map dep_map;
+#endif
 };
 
 /* The count word; the state table is at the top of src/locking/rwsem.c. */
@@ -62,24 +65,51 @@ struct rw_semaphore {
 #define RWSEM_NONSPINNABLE	(1UL << 1)
 #define RWSEM_OWNER_FLAGS_MASK	(RWSEM_READER_OWNED | RWSEM_NONSPINNABLE)
 
-/* __RWSEM_INITIALIZER - static initializer of an unlocked rw_semaphore @name. */
-#define __RWSEM_INITIALIZER(name)						\
+#ifdef LKSYNC_DEBUG
+#define __RWSEM_DEP_MAP_INIT(lockname, _key)					\
+	.dep_map = { .key = (void *)(_key), .name = #lockname,			\
+		     .wait_type_inner = LD_WAIT_SLEEP },
+#else
+#define __RWSEM_DEP_MAP_INIT(lockname, _key)
+#endif
+
+#define __RWSEM_INITIALIZER_KEY(name, key)					\
 	{ .count = ATOMIC_LONG_INIT(RWSEM_UNLOCKED_VALUE),			\
 	  .owner = ATOMIC_LONG_INIT(0),						\
 	  .osq = ATOMIC_INIT(0),						\
 	  .reader_head = 0,							\
 	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(name.wait_lock),		\
-	  .wait_list = LIST_HEAD_INIT((name).wait_list) }
+	  .wait_list = LIST_HEAD_INIT((name).wait_list),			\
+	  __RWSEM_DEP_MAP_INIT(name, key) }
+/*
+ * __RWSEM_INITIALIZER - static initializer of an unlocked rw_semaphore @name
+ * (in the debug flavor its own lockdep class).
+ */
+#define __RWSEM_INITIALIZER(name)	__RWSEM_INITIALIZER_KEY(name, NULL)
 
 /* DECLARE_RWSEM - define and initialize an unlocked rw_semaphore @name. */
-#define DECLARE_RWSEM(name)	struct rw_semaphore name = __RWSEM_INITIALIZER(name)
+#define DECLARE_RWSEM(name)							\
+	struct rw_semaphore name = __RWSEM_INITIALIZER_KEY(name, &(name))
 
 /**
- * init_rwsem - runtime initializer of an unlocked rw_semaphore.
+ * init_rwsem - runtime initializer of an unlocked rw_semaphore (in the debug
+ * flavor, every rwsem initialized at this place is one lockdep class).
  * Context: any; not concurrently with users of @sem.
  */
+#ifndef LKSYNC_DEBUG
 #define init_rwsem(sem)								\
 	do { *(sem) = (struct rw_semaphore)__RWSEM_INITIALIZER(*(sem)); } while (0)
+#else
+LKSYNC_API void lksync_init_rwsem(struct rw_semaphore *sem, const char *name,
+				  struct lock_class_key *key);
+#define __init_rwsem(sem, name, key)	lksync_init_rwsem(sem, name, key)
+#define init_rwsem(sem)								\
+do {										\
+	static struct lock_class_key __key;					\
+										\
+	__init_rwsem((sem), #sem, &__key);					\
+} while (0)
+#endif
 
 /* Out of line (src/locking/rwsem.c): the slow paths. */
 LKSYNC_API int lksync_rwsem_down_read_slowpath(struct rw_semaphore *sem, long count,
@@ -122,14 +152,34 @@ static __always_inline int __down_write_common(struct rw_semaphore *sem, unsigne
 	return lksync_rwsem_down_write_slowpath(sem, state);
 }
 
+#ifdef LKSYNC_DEBUG
+/*
+ * The debug flavor: lockdep's hooks around the same operations, out of line
+ * (src/locking/rwsem.c) so that they see the caller's address.
+ */
+LKSYNC_API int lksync_down_read_debug(struct rw_semaphore *sem, unsigned int state,
+				      unsigned int subclass);
+LKSYNC_API int lksync_down_write_debug(struct rw_semaphore *sem, unsigned int state,
+				       unsigned int subclass, struct lockdep_map *nest);
+LKSYNC_API int lksync_down_read_trylock_debug(struct rw_semaphore *sem);
+LKSYNC_API int lksync_down_write_trylock_debug(struct rw_semaphore *sem);
+LKSYNC_API void lksync_up_read_debug(struct rw_semaphore *sem);
+LKSYNC_API void lksync_up_write_debug(struct rw_semaphore *sem);
+LKSYNC_API void lksync_downgrade_write_debug(struct rw_semaphore *sem);
+#endif
+
 /**
  * down_read - take @sem for reading, sleeping uninterruptibly until it can.
  * Context: task context; may sleep.
  */
-static inline void down_read(struct rw_semaphore *sem)
+static __always_inline void down_read(struct rw_semaphore *sem)
 {
+#ifdef LKSYNC_DEBUG
+	lksync_down_read_debug(sem, TASK_UNINTERRUPTIBLE, 0);
+#else
 	might_sleep();
 	__down_read_common(sem, TASK_UNINTERRUPTIBLE);
+#endif
 }
 
 /**
@@ -137,10 +187,14 @@ static inline void down_read(struct rw_semaphore *sem)
  * Context: task context; may sleep.
  * Return: 0 with @sem held for reading, -EINTR if a signal ended the wait.
  */
-static inline int __must_check down_read_interruptible(struct rw_semaphore *sem)
+static __always_inline int __must_check down_read_interruptible(struct rw_semaphore *sem)
 {
+#ifdef LKSYNC_DEBUG
+	return lksync_down_read_debug(sem, TASK_INTERRUPTIBLE, 0);
+#else
 	might_sleep();
 	return __down_read_common(sem, TASK_INTERRUPTIBLE);
+#endif
 }
 
 /**
@@ -148,18 +202,18 @@ static inline int __must_check down_read_interruptible(struct rw_semaphore *sem)
  * Context: task context; may sleep.
  * Return: 0 with @sem held for reading, -EINTR if a fatal signal ended the wait.
  */
-static inline int __must_check down_read_killable(struct rw_semaphore *sem)
+static __always_inline int __must_check down_read_killable(struct rw_semaphore *sem)
 {
+#ifdef LKSYNC_DEBUG
+	return lksync_down_read_debug(sem, TASK_KILLABLE, 0);
+#else
 	might_sleep();
 	return __down_read_common(sem, TASK_KILLABLE);
+#endif
 }
 
-/**
- * down_read_trylock - take @sem for reading if no writer holds or waits for it.
- * Context: any, never sleeps.
- * Return: 1 if @sem was taken, 0 otherwise.
- */
-static inline int down_read_trylock(struct rw_semaphore *sem)
+/* The operations without lockdep's hooks; the public forms are below. */
+static __always_inline int __down_read_trylock(struct rw_semaphore *sem)
 {
 	long count = atomic_long_read(&sem->count);
 
@@ -174,11 +228,7 @@ static inline int down_read_trylock(struct rw_semaphore *sem)
 	return 0;
 }
 
-/**
- * up_read - release a read lock on @sem; the last reader wakes a waiter.
- * Context: task context (or the owner's stand-in, for _non_owner locks).
- */
-static inline void up_read(struct rw_semaphore *sem)
+static __always_inline void __up_read(struct rw_semaphore *sem)
 {
 	/* Release: the critical section precedes the next writer's. */
 	long count = atomic_long_add_return_release(-(long)RWSEM_READER_BIAS, &sem->count);
@@ -192,10 +242,14 @@ static inline void up_read(struct rw_semaphore *sem)
  * down_write - take @sem for writing, sleeping uninterruptibly until it can.
  * Context: task context; may sleep.
  */
-static inline void down_write(struct rw_semaphore *sem)
+static __always_inline void down_write(struct rw_semaphore *sem)
 {
+#ifdef LKSYNC_DEBUG
+	lksync_down_write_debug(sem, TASK_UNINTERRUPTIBLE, 0, NULL);
+#else
 	might_sleep();
 	__down_write_common(sem, TASK_UNINTERRUPTIBLE);
+#endif
 }
 
 /**
@@ -203,18 +257,17 @@ static inline void down_write(struct rw_semaphore *sem)
  * Context: task context; may sleep.
  * Return: 0 with @sem held for writing, -EINTR if a fatal signal ended the wait.
  */
-static inline int __must_check down_write_killable(struct rw_semaphore *sem)
+static __always_inline int __must_check down_write_killable(struct rw_semaphore *sem)
 {
+#ifdef LKSYNC_DEBUG
+	return lksync_down_write_debug(sem, TASK_KILLABLE, 0, NULL);
+#else
 	might_sleep();
 	return __down_write_common(sem, TASK_KILLABLE);
+#endif
 }
 
-/**
- * down_write_trylock - take @sem for writing if it is free and nobody waits.
- * Context: any, never sleeps.
- * Return: 1 if @sem was taken, 0 otherwise.
- */
-static inline int down_write_trylock(struct rw_semaphore *sem)
+static __always_inline int __down_write_trylock(struct rw_semaphore *sem)
 {
 	long zero = RWSEM_UNLOCKED_VALUE;
 
@@ -225,11 +278,7 @@ static inline int down_write_trylock(struct rw_semaphore *sem)
 	return 0;
 }
 
-/**
- * up_write - release the write lock on @sem and wake whoever waits first.
- * Context: task context, by the task that took it.
- */
-static inline void up_write(struct rw_semaphore *sem)
+static __always_inline void __up_write(struct rw_semaphore *sem)
 {
 	long old;
 
@@ -240,12 +289,7 @@ static inline void up_write(struct rw_semaphore *sem)
 		lksync_rwsem_wake(sem);
 }
 
-/**
- * downgrade_write - turn the caller's write lock on @sem into a read lock,
- * letting in the readers that wait; writers stay out until up_read().
- * Context: task context, by the writer.
- */
-static inline void downgrade_write(struct rw_semaphore *sem)
+static __always_inline void __downgrade_write(struct rw_semaphore *sem)
 {
 	/* Release: readers let in now see the writer's stores. */
 	long old = atomic_long_fetch_add_release(RWSEM_READER_BIAS - RWSEM_WRITER_LOCKED,
@@ -254,6 +298,74 @@ static inline void downgrade_write(struct rw_semaphore *sem)
 	__rwsem_set_reader_owned(sem);
 	if (old & RWSEM_FLAG_WAITERS)
 		lksync_rwsem_downgrade_wake(sem);
+}
+
+/**
+ * down_read_trylock - take @sem for reading if no writer holds or waits for it.
+ * Context: any, never sleeps.
+ * Return: 1 if @sem was taken, 0 otherwise.
+ */
+static __always_inline int down_read_trylock(struct rw_semaphore *sem)
+{
+#ifdef LKSYNC_DEBUG
+	return lksync_down_read_trylock_debug(sem);
+#else
+	return __down_read_trylock(sem);
+#endif
+}
+
+/**
+ * up_read - release a read lock on @sem; the last reader wakes a waiter.
+ * Context: task context, by a task that took it for reading.
+ */
+static __always_inline void up_read(struct rw_semaphore *sem)
+{
+#ifdef LKSYNC_DEBUG
+	lksync_up_read_debug(sem);
+#else
+	__up_read(sem);
+#endif
+}
+
+/**
+ * down_write_trylock - take @sem for writing if it is free and nobody waits.
+ * Context: any, never sleeps.
+ * Return: 1 if @sem was taken, 0 otherwise.
+ */
+static __always_inline int down_write_trylock(struct rw_semaphore *sem)
+{
+#ifdef LKSYNC_DEBUG
+	return lksync_down_write_trylock_debug(sem);
+#else
+	return __down_write_trylock(sem);
+#endif
+}
+
+/**
+ * up_write - release the write lock on @sem and wake whoever waits first.
+ * Context: task context, by the task that took it.
+ */
+static __always_inline void up_write(struct rw_semaphore *sem)
+{
+#ifdef LKSYNC_DEBUG
+	lksync_up_write_debug(sem);
+#else
+	__up_write(sem);
+#endif
+}
+
+/**
+ * downgrade_write - turn the caller's write lock on @sem into a read lock,
+ * letting in the readers that wait; writers stay out until up_read().
+ * Context: task context, by the writer.
+ */
+static __always_inline void downgrade_write(struct rw_semaphore *sem)
+{
+#ifdef LKSYNC_DEBUG
+	lksync_downgrade_write_debug(sem);
+#else
+	__downgrade_write(sem);
+#endif
 }
 
 /**
@@ -280,20 +392,38 @@ static inline int rwsem_is_contended(struct rw_semaphore *sem)
 
 /*
  * down_read_nested, down_write_nested, down_write_killable_nested,
- * down_write_nest_lock - the plain forms with a lockdep subclass or nest
- * lock, which only the lock validator uses (ignored here).
+ * down_write_nest_lock - the plain forms as lockdep subclass @subclass, or
+ * under @nest_lock (held by the caller), which only the lock validator uses
+ * (the release flavor ignores them). Context and Return: as the plain forms.
  */
+#ifdef LKSYNC_DEBUG
+#define down_read_nested(sem, subclass)						\
+	((void)lksync_down_read_debug(sem, TASK_UNINTERRUPTIBLE, subclass))
+#define down_read_killable_nested(sem, subclass)				\
+	lksync_down_read_debug(sem, TASK_KILLABLE, subclass)
+#define down_write_nested(sem, subclass)					\
+	((void)lksync_down_write_debug(sem, TASK_UNINTERRUPTIBLE, subclass, NULL))
+#define down_write_killable_nested(sem, subclass)				\
+	lksync_down_write_debug(sem, TASK_KILLABLE, subclass, NULL)
+#define down_write_nest_lock(sem, nest_lock)					\
+	((void)lksync_down_write_debug(sem, TASK_UNINTERRUPTIBLE, 0,		\
+				       &(nest_lock)->dep_map))
+#else
 #define down_read_nested(sem, subclass)		((void)(subclass), down_read(sem))
+#define down_read_killable_nested(sem, subclass) ((void)(subclass), down_read_killable(sem))
 #define down_write_nested(sem, subclass)	((void)(subclass), down_write(sem))
 #define down_write_killable_nested(sem, subclass) ((void)(subclass), down_write_killable(sem))
 #define down_write_nest_lock(sem, nest_lock)	((void)(nest_lock), down_write(sem))
+#endif
 
 /*
  * down_read_non_owner/up_read_non_owner - a read lock released by another
- * task than the one that took it. Context: as down_read()/up_read().
+ * task than the one that took it. Invisible to lockdep, as in the kernel
+ * (no task holds it). Context: as down_read()/up_read().
  */
-#define down_read_non_owner(sem)	down_read(sem)
-#define up_read_non_owner(sem)		up_read(sem)
+#define down_read_non_owner(sem)						\
+	do { might_sleep(); __down_read_common(sem, TASK_UNINTERRUPTIBLE); } while (0)
+#define up_read_non_owner(sem)		__up_read(sem)
 
 DEFINE_GUARD(rwsem_read, struct rw_semaphore *, down_read(_T), up_read(_T))
 DEFINE_GUARD_COND(rwsem_read, _try, down_read_trylock(_T))

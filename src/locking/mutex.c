@@ -66,6 +66,7 @@
 #include <lksync/processor.h>
 #include "sched/sched.h"
 #include "locking/wait_lock.h"
+#include "locking/debug_hooks.h"
 
 /* Bounds, in looks at the owner word with exponential backoff; -D overrides. */
 #ifndef MUTEX_SPIN_LOOKS
@@ -199,13 +200,15 @@ static bool trylock_or_mark(struct mutex *lock, unsigned long mark)
 		unsigned long task = (unsigned long)owner & ~MUTEX_FLAGS;
 		unsigned long flags = (unsigned long)owner & MUTEX_FLAGS;
 		unsigned long new;
+		bool take = true;
 
 		if (!task)
 			new = curr | flags;
 		else if (task == curr && (flags & MUTEX_FLAG_PICKUP))
 			new = curr | (flags & ~MUTEX_FLAG_PICKUP);
 		else if ((flags | mark) != flags)
-			new = (unsigned long)owner | mark;
+			/* Marking, not taking: even if the owner is current (recursion). */
+			new = (unsigned long)owner | mark, take = false;
 		else
 			return false;
 		/*
@@ -216,7 +219,7 @@ static bool trylock_or_mark(struct mutex *lock, unsigned long mark)
 		 * cmpxchg that releases.
 		 */
 		if (atomic_long_try_cmpxchg_acquire(&lock->owner, &owner, (long)new))
-			return (new & ~MUTEX_FLAGS) == curr;
+			return take;
 	}
 }
 
@@ -278,6 +281,43 @@ static struct task_struct *first_to_wake(struct mutex *lock)
 	return get_task_struct(t);
 }
 
+/*
+ * The debug flavor's sleep: bounded, so that a waiter notices when it has
+ * waited longer than the hung-task bound (a lost owner, a self-deadlock
+ * lockdep did not report) and says so once; it then waits on. The release
+ * flavor sleeps in schedule() until woken.
+ */
+#ifdef LKSYNC_DEBUG
+#define HUNG_POLL_NS	100000000LL	/* a sleeping waiter looks this often */
+
+struct hung_watch {
+	long long start;
+	u64 bound;
+	int reported;
+};
+
+static void hung_sleep(struct mutex *lock, struct hung_watch *w)
+{
+	long long waited;
+
+	if (!w->bound || w->reported) {
+		schedule();
+		return;
+	}
+	lksync_schedule_hrtimeout(HUNG_POLL_NS);
+	waited = lksync_now_ns() - w->start;
+	if (waited > (long long)w->bound) {
+		w->reported = 1;
+		lksync_mutex_hung(lock, (u64)waited);
+	}
+}
+#define HUNG_DECL	struct hung_watch hung = { lksync_now_ns(), lksync_hung_task_bound(), 0 }
+#define HUNG_SLEEP(l)	hung_sleep(l, &hung)
+#else
+#define HUNG_DECL	do { } while (0)
+#define HUNG_SLEEP(l)	schedule()
+#endif
+
 int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 {
 	struct mutex_waiter waiter = { .task = current };
@@ -296,6 +336,7 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 	    mutex_spin(lock, MUTEX_SPIN_LOOKS, false))
 		return 0;
 
+	HUNG_DECL;
 	raw_spin_lock(&lock->wait_lock);
 	list_add_tail(&waiter.list, &lock->wait_list);
 	if (waiter_is_first(lock, &waiter))
@@ -318,7 +359,7 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 			break;
 		}
 		raw_spin_unlock(&lock->wait_lock);
-		schedule();
+		HUNG_SLEEP(lock);
 		if (waiter_is_first(lock, &waiter) &&
 		    mutex_spin(lock, MUTEX_HEAD_LOOKS, true)) {
 			raw_spin_lock(&lock->wait_lock);

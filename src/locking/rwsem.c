@@ -588,3 +588,100 @@ void lksync_rwsem_downgrade_wake(struct rw_semaphore *sem)
 	raw_spin_unlock_irqrestore(&sem->wait_lock, flags);
 	wake_up_q(&wake_q);
 }
+
+#ifdef LKSYNC_DEBUG
+/*
+ * The debug flavor's entry points: lockdep's hooks where the kernel's
+ * kernel/locking/rwsem.c has them (acquire before the blocking lock, read
+ * acquisitions shared and never recursive, a trylock reported only when it
+ * succeeds, a failed interruptible or killable wait released again, the
+ * unlock released first), with _RET_IP_ the caller of the inline wrapper.
+ */
+void lksync_init_rwsem(struct rw_semaphore *sem, const char *name, struct lock_class_key *key)
+{
+	/* Re-initializing a held rwsem is lockdep's "held lock freed!". */
+	debug_check_no_locks_freed((void *)sem, sizeof(*sem));
+	lockdep_init_map_wait(&sem->dep_map, name, key, 0, LD_WAIT_SLEEP);
+	atomic_long_set(&sem->count, RWSEM_UNLOCKED_VALUE);
+	atomic_long_set(&sem->owner, 0);
+	atomic_set(&sem->osq, 0);
+	sem->reader_head = 0;
+	raw_spin_lock_init(&sem->wait_lock);
+	INIT_LIST_HEAD(&sem->wait_list);
+}
+
+int lksync_down_read_debug(struct rw_semaphore *sem, unsigned int state, unsigned int subclass)
+{
+	unsigned long ip = _RET_IP_;
+	int ret = 0;
+
+	might_sleep();
+	rwsem_acquire_read(&sem->dep_map, subclass, 0, ip);
+	if (!__down_read_trylock(sem)) {
+		lock_contended(&sem->dep_map, ip);
+		ret = __down_read_common(sem, state);
+	}
+	if (ret) {
+		rwsem_release(&sem->dep_map, ip);
+		return ret;
+	}
+	lock_acquired(&sem->dep_map, ip);
+	return 0;
+}
+
+int lksync_down_write_debug(struct rw_semaphore *sem, unsigned int state,
+			    unsigned int subclass, struct lockdep_map *nest)
+{
+	unsigned long ip = _RET_IP_;
+	int ret = 0;
+
+	might_sleep();
+	rwsem_acquire_nest(&sem->dep_map, subclass, 0, nest, ip);
+	if (!__down_write_trylock(sem)) {
+		lock_contended(&sem->dep_map, ip);
+		ret = __down_write_common(sem, state);
+	}
+	if (ret) {
+		rwsem_release(&sem->dep_map, ip);
+		return ret;
+	}
+	lock_acquired(&sem->dep_map, ip);
+	return 0;
+}
+
+int lksync_down_read_trylock_debug(struct rw_semaphore *sem)
+{
+	int ret = __down_read_trylock(sem);
+
+	if (ret)
+		rwsem_acquire_read(&sem->dep_map, 0, 1, _RET_IP_);
+	return ret;
+}
+
+int lksync_down_write_trylock_debug(struct rw_semaphore *sem)
+{
+	int ret = __down_write_trylock(sem);
+
+	if (ret)
+		rwsem_acquire(&sem->dep_map, 0, 1, _RET_IP_);
+	return ret;
+}
+
+void lksync_up_read_debug(struct rw_semaphore *sem)
+{
+	rwsem_release(&sem->dep_map, _RET_IP_);
+	__up_read(sem);
+}
+
+void lksync_up_write_debug(struct rw_semaphore *sem)
+{
+	rwsem_release(&sem->dep_map, _RET_IP_);
+	__up_write(sem);
+}
+
+void lksync_downgrade_write_debug(struct rw_semaphore *sem)
+{
+	lock_downgrade(&sem->dep_map, _RET_IP_);
+	__downgrade_write(sem);
+}
+#endif /* LKSYNC_DEBUG */
