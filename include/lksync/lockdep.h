@@ -160,18 +160,19 @@ LKSYNC_API int lksync_lockdep_set_dot_file(const char *path);
 /**
  * lksync_lock_stat_print - print the lock statistics (LOCK_STAT) in the
  * kernel's /proc/lock_stat layout to @f (a FILE *; NULL: stderr). Classes
- * are sorted by contentions; times are in microseconds. The environment
- * variable LKSYNC_LOCK_STAT=1 prints them to stderr at exit
- * (LKSYNC_LOCK_STAT=path: to that file; LKSYNC_LOCK_STAT=0: no collection).
+ * are sorted by contentions; times are in microseconds. Statistics are
+ * collected once LKSYNC_LOCK_STAT is set in the environment (=1: printed to
+ * stderr at exit; =path: written to that file at exit) or
+ * lksync_lock_stat_enable(1) was called: unlike the kernel's sched_clock(),
+ * a userspace clock read is not free, so collection is off by default.
  * Context: task context (uses stdio).
  */
 LKSYNC_API void lksync_lock_stat_print(void *f);
 /* lksync_lock_stat_clear - zero every class's statistics. Context: task context. */
 LKSYNC_API void lksync_lock_stat_clear(void);
 /*
- * lksync_lock_stat_enable - start (1) or stop (0) collecting statistics
- * (on by default, as the kernel's lock_stat sysctl). Context: any.
- * Return: the previous setting.
+ * lksync_lock_stat_enable - start (1) or stop (0) collecting statistics.
+ * Context: any. Return: the previous setting.
  */
 LKSYNC_API int lksync_lock_stat_enable(int on);
 

@@ -166,8 +166,11 @@ static noinline struct ld_task *ld_task_bind(void)
 	unsigned int i, start;
 
 	if (!t) {
-		/* Creating the task allocates: not in an interrupt handler. */
-		if (in_interrupt())
+		/*
+		 * Creating the task allocates: not in an interrupt handler
+		 * (which only ever runs on a task that exists anyway).
+		 */
+		if (in_hardirq() || in_nmi())
 			return NULL;
 		t = current;
 	}

@@ -19,6 +19,36 @@
 #include <lksync/lockdep.h>
 #include <lksync/sched.h>
 
+/*
+ * Names shared between the files: the static library may only define
+ * lksync_* globals (tests/compat/symbols.cmake), so they are prefixed here.
+ */
+#define ld_save_trace	lksync_ld_save_trace
+#define ld_tasks	lksync_ld_tasks
+#define ld_trace_pool	lksync_ld_trace_pool
+#define ld_trace_skip	lksync_ld_trace_skip
+#define list_entries	lksync_ld_list_entries
+#define lock_classes	lksync_ld_lock_classes
+#define nr_lock_classes	lksync_ld_nr_lock_classes
+#define ld_header	lksync_ld_header
+#define ld_held_locks	lksync_ld_held_locks
+#define ld_lock_name	lksync_ld_lock_name
+#define ld_lock_name_full	lksync_ld_lock_name_full
+#define ld_print_lock	lksync_ld_print_lock
+#define ld_printf	lksync_ld_printf
+#define ld_report_begin	lksync_ld_report_begin
+#define ld_report_end	lksync_ld_report_end
+#define ld_report_flush	lksync_ld_report_flush
+#define ld_state_name	lksync_ld_state_name
+#define ld_sym	lksync_ld_sym
+#define ld_trace	lksync_ld_trace
+#define ld_usage_chars	lksync_ld_usage_chars
+#define ld_usage_str	lksync_ld_usage_str
+#define lockstat_acquired	lksync_ld_lockstat_acquired
+#define lockstat_clock	lksync_ld_lockstat_clock
+#define lockstat_contended	lksync_ld_lockstat_contended
+#define lockstat_release	lksync_ld_lockstat_release
+
 /* Table sizes (the kernel's names). Index 0 of each table means "none". */
 #define MAX_LOCKDEP_KEYS_BITS		13
 #define MAX_LOCKDEP_KEYS		(1U << MAX_LOCKDEP_KEYS_BITS)

@@ -23,8 +23,12 @@
 
 #ifdef LKSYNC_DEBUG
 
-/* On by default, as the kernel's lock_stat sysctl under CONFIG_LOCK_STAT. */
-int lksync_lock_stat_enabled = 1;
+/*
+ * Off until asked for (LKSYNC_LOCK_STAT or lksync_lock_stat_enable()): the
+ * kernel's sched_clock() is nearly free, a userspace clock read is not
+ * (two per acquisition would triple lockdep's cost per lock operation).
+ */
+int lksync_lock_stat_enabled;
 
 u64 lockstat_clock(void)
 {
@@ -284,8 +288,8 @@ int lksync_lock_stat_enable(int on)
 }
 
 /*
- * LKSYNC_LOCK_STAT=1: print to stderr at exit; any other value but 0 names
- * a file to write it to; LKSYNC_LOCK_STAT=0 turns collection off.
+ * LKSYNC_LOCK_STAT=1: collect from the start and print to stderr at exit;
+ * any other value but 0 names a file to write them to at exit.
  */
 static const char *lock_stat_env;
 
@@ -309,10 +313,9 @@ __attribute__((constructor)) static void lock_stat_init(void)
 	lock_stat_env = getenv("LKSYNC_LOCK_STAT");
 	if (!lock_stat_env || !*lock_stat_env)
 		return;
-	if (!strcmp(lock_stat_env, "0")) {
-		lksync_lock_stat_enabled = 0;
+	if (!strcmp(lock_stat_env, "0"))
 		return;
-	}
+	lksync_lock_stat_enabled = 1;
 	atexit(lock_stat_at_exit);
 }
 
