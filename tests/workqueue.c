@@ -556,16 +556,6 @@ TEST(spinning_item_no_stall)
 	struct sleeper fast = { .ms = 0 };
 	long long t0;
 
-#ifdef LKSYNC_UP
-	/*
-	 * Known bug, uniprocessor build only: about one run in five the
-	 * manager never notices the hogging worker and the item behind it
-	 * waits forever (seen at 95e36af and later; the SMP builds pass).
-	 * Skipped until it is found rather than left to hang CI.
-	 */
-	printf("skip: known UP-build bug (CPU-hog detection)\n");
-	return;
-#endif
 	INIT_WORK(&spin, spinner_fn);
 	INIT_WORK(&fast.work, sleeper_fn);
 	queue_work_on(1, system_wq, &spin);

@@ -769,6 +769,17 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	list_del_init(&work->entry);
 	if (unlikely(cpu_intensive))
 		lksync_wq_worker_set_flags(worker, WORKER_CPU_INTENSIVE);
+	/*
+	 * Someone must watch a per-CPU pool's running item (the CPU-hog
+	 * rule). Checked for every item, under the pool lock that also
+	 * publishes current_work: the manager stops watching only after a
+	 * scan that began with the flag clear, which either sees this item or
+	 * is seen here. Checking once per batch of items was not enough: a
+	 * worker that went on from an item the manager no longer counted (one
+	 * marked CPU-intensive) to a hog was never watched again.
+	 */
+	if (!(pool->flags & POOL_UNBOUND) && !lksync_wq_manager_ticking())
+		lksync_wq_request_manager();
 	/* Unmanaged workers (unbound, CPU-intensive) chain execution here. */
 	lksync_wq_kick_pool(pool);
 	set_work_pool_and_clear_pending(work, pool->id);

@@ -414,8 +414,6 @@ static int worker_thread(void *arg)
 				lksync_wq_request_manager();
 			}
 			lksync_wq_worker_clr_flags(worker, WORKER_PREP);
-			if (!(pool->flags & POOL_UNBOUND) && !lksync_wq_manager_ticking())
-				lksync_wq_request_manager();	/* someone must watch us */
 			do {
 				struct work_struct *work = list_first_entry(&pool->worklist,
 									    struct work_struct,
