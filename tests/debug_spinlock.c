@@ -12,6 +12,9 @@
 #include <lksync/spinlock.h>
 #include <lksync/rwlock.h>
 #include <lksync/lockdep.h>
+#include <lksync/seqlock.h>
+#include <lksync/wait.h>
+#include <lksync/completion.h>
 #include "lksync_test.h"
 
 #ifndef LKSYNC_DEBUG
@@ -403,6 +406,67 @@ TEST(lockdep_hooks)
 	CHECK_EQ(preempt_count(), 0);
 }
 
+static void init_queue_here(wait_queue_head_t *q)
+{
+	init_waitqueue_head(q);
+}
+
+/* Seqcounts, seqlocks, wait queues and completions: classes and lockdep's view. */
+TEST(seqcount_and_queues)
+{
+	static DEFINE_SEQLOCK(static_sl);
+	wait_queue_head_t q1, q2, q3;
+	struct completion c;
+	seqcount_t s;
+	seqlock_t sl;
+	unsigned seq;
+	int before = test_reports;
+
+	seqcount_init(&s);
+	CHECK(s.dep_map.key != NULL);
+	CHECK(strcmp(s.dep_map.name, "&s") == 0);
+	CHECK(static_sl.seqcount.seqcount.dep_map.key == NULL);	/* static: its own class */
+	seqlock_init(&sl);
+	CHECK(sl.seqcount.seqcount.dep_map.key != NULL);
+	CHECK(sl.lock.dep_map.key != NULL);
+	write_seqlock(&sl);
+	if (lockdep_real())
+		CHECK(lock_is_held(&sl.seqcount.seqcount.dep_map));
+	write_sequnlock(&sl);
+	if (lockdep_real())
+		CHECK(!lock_is_held(&sl.seqcount.seqcount.dep_map));
+	do {
+		seq = read_seqbegin(&sl);
+	} while (read_seqretry(&sl, seq));
+	write_seqcount_begin(&s);
+	write_seqcount_end(&s);
+	seq = read_seqcount_begin(&s);
+	CHECK(!read_seqcount_retry(&s, seq));
+	write_seqlock_irq(&static_sl);
+	write_sequnlock_irq(&static_sl);
+
+	init_queue_here(&q1);
+	init_queue_here(&q2);
+	init_waitqueue_head(&q3);
+	CHECK(q1.lock.dep_map.key != NULL);
+	CHECK(q1.lock.dep_map.key == q2.lock.dep_map.key);
+	CHECK(q1.lock.dep_map.key != q3.lock.dep_map.key);
+	CHECK(strcmp(q3.lock.dep_map.name, "&q3") == 0);
+	{
+		DECLARE_WAIT_QUEUE_HEAD_ONSTACK(q4);
+
+		CHECK(q4.lock.dep_map.key != NULL);
+		spin_lock(&q4.lock);
+		spin_unlock(&q4.lock);
+	}
+	init_completion(&c);
+	CHECK(c.wait.lock.dep_map.key != NULL);
+	CHECK(strcmp(c.wait.lock.dep_map.name, "&x->wait") == 0);
+	complete(&c);
+	wait_for_completion(&c);
+	CHECK_EQ(test_reports, before);
+}
+
 int main(void)
 {
 	test_watchdog(30);
@@ -415,6 +479,7 @@ int main(void)
 	RUN(wrong_owner);
 	RUN(lockup);
 	RUN(lockdep_hooks);
+	RUN(seqcount_and_queues);
 	return test_done();
 }
 #endif /* LKSYNC_DEBUG */

@@ -40,13 +40,25 @@ struct completion {
 
 /**
  * init_completion - initialize @x as not done, with no waiters.
- * Context: any; @x not in use.
+ * Context: any; @x not in use. In the debug flavor the wait queue's lock
+ * takes its lockdep class from this place.
  */
+#ifndef LKSYNC_DEBUG
 static inline void init_completion(struct completion *x)
 {
 	x->done = 0;
 	init_swait_queue_head(&x->wait);
 }
+#else
+#define init_completion(x)							\
+do {										\
+	static struct lock_class_key __key;					\
+	struct completion *__ic_x = (x);					\
+										\
+	__ic_x->done = 0;							\
+	__init_swait_queue_head(&__ic_x->wait, "&x->wait", &__key);		\
+} while (0)
+#endif
 
 /**
  * reinit_completion - make @x not done again (after complete_all() or to

@@ -27,8 +27,13 @@
 #include <lksync/seqlock_types.h>
 #include <lksync/spinlock.h>
 
-/* SEQCNT_ZERO - static initializer for a seqcount_t. */
-#define SEQCNT_ZERO(name)	{ .sequence = 0 }
+#ifdef LKSYNC_DEBUG
+#define SEQCOUNT_DEP_MAP_INIT(lockname)	, .dep_map = { .name = #lockname }
+#else
+#define SEQCOUNT_DEP_MAP_INIT(lockname)
+#endif
+/* SEQCNT_ZERO - static initializer for a seqcount_t (debug flavor: its own lockdep class). */
+#define SEQCNT_ZERO(name)	{ .sequence = 0 SEQCOUNT_DEP_MAP_INIT(name) }
 /* SEQCNT_LOCKNAME_ZERO - static initializers for the lock-associated forms. */
 #define SEQCNT_SPINLOCK_ZERO(name, lock)	{ .seqcount = SEQCNT_ZERO(name.seqcount) }
 #define SEQCNT_RAW_SPINLOCK_ZERO(name, lock)	{ .seqcount = SEQCNT_ZERO(name.seqcount) }
@@ -71,9 +76,26 @@ __SEQPROP_LOCKNAME(mutex)
 
 /**
  * seqcount_init - runtime initializer for a seqcount_t (or any seqcount form)
- * Context: any; not concurrently with readers or writers.
+ * Context: any; not concurrently with readers or writers. In the debug
+ * flavor every seqcount initialized at this place is one lockdep class.
  */
+#ifndef LKSYNC_DEBUG
 #define seqcount_init(s)	WRITE_ONCE(__seqprop_ptr(s)->sequence, 0u)
+#else
+static inline void __seqcount_init(seqcount_t *s, const char *name, struct lock_class_key *key)
+{
+	/* Re-initializing a seqcount inside its write section is "held lock freed!". */
+	debug_check_no_locks_freed((void *)s, sizeof(*s));
+	lockdep_init_map(&s->dep_map, name, key, 0);
+	WRITE_ONCE(s->sequence, 0u);
+}
+#define seqcount_init(s)							\
+do {										\
+	static struct lock_class_key __key;					\
+										\
+	__seqcount_init(__seqprop_ptr(s), #s, &__key);				\
+} while (0)
+#endif
 /* seqcount_LOCKNAME_init - runtime initializers; @lock is the writers' lock. */
 #define seqcount_spinlock_init(s, lock)		do { (void)(lock); seqcount_init(s); } while (0)
 #define seqcount_raw_spinlock_init(s, lock)	do { (void)(lock); seqcount_init(s); } while (0)
@@ -148,12 +170,37 @@ static __always_inline int __lksync_read_seqcount_retry(const seqcount_t *s, uns
  */
 #define raw_read_seqcount_begin(s)	__lksync_raw_read_seqcount_begin(__seqprop_ptr(s))
 
+/*
+ * Lockdep's view of a reader (the kernel's seqcount_lockdep_reader_access()):
+ * a recursive read acquisition and its release at once, with interrupts
+ * off, so that a reader in a context that may interrupt the writer is an
+ * inversion lockdep reports.
+ */
+#ifdef LKSYNC_DEBUG
+static __always_inline void __seqcount_lockdep_reader_access(const seqcount_t *s, unsigned long ip)
+{
+	seqcount_t *l = (seqcount_t *)s;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	seqcount_acquire_read(&l->dep_map, 0, 0, ip);
+	seqcount_release(&l->dep_map, ip);
+	local_irq_restore(flags);
+}
+#define __lksync_seqcount_reader(s)						\
+	__seqcount_lockdep_reader_access(__seqprop_ptr(s), _THIS_IP_)
+#else
+#define __lksync_seqcount_reader(s)	do { } while (0)
+#endif
+
 /**
- * read_seqcount_begin - begin a read section (lockdep-checked in the kernel)
+ * read_seqcount_begin - begin a read section (lockdep-checked in the debug flavor)
  * Context: any, not from the writer's own context.
  * Return: the (even) count to pass to read_seqcount_retry().
  */
-#define read_seqcount_begin(s)		raw_read_seqcount_begin(s)
+#define read_seqcount_begin(s) ({						\
+	__lksync_seqcount_reader(s);						\
+	raw_read_seqcount_begin(s); })
 
 /**
  * raw_read_seqcount - read the count without waiting for it to be even
@@ -215,18 +262,24 @@ static __always_inline void __lksync_write_seqcount_end(seqcount_t *s)
 /* raw_write_seqcount_end - end a write section (count becomes even). Context: as the begin. */
 #define raw_write_seqcount_end(s)	__lksync_write_seqcount_end(__seqprop_ptr(s))
 /**
- * write_seqcount_begin - begin a write section (lockdep-checked in the kernel)
- * Context: the writers' lock held or otherwise serialized, preemption disabled.
+ * write_seqcount_begin_nested - write_seqcount_begin() as lockdep subclass
+ * @subclass (ignored in the release flavor).
+ * Context: as write_seqcount_begin().
  */
-#define write_seqcount_begin(s) do {						\
+#define write_seqcount_begin_nested(s, subclass) do {				\
 	if (__seqprop_preemptible(s))						\
 		preempt_disable();						\
 	raw_write_seqcount_begin(s);						\
+	seqcount_acquire(&__seqprop_ptr(s)->dep_map, subclass, 0, _THIS_IP_);	\
 } while (0)
-/* write_seqcount_begin_nested - write_seqcount_begin() with a lockdep subclass. */
-#define write_seqcount_begin_nested(s, subclass) write_seqcount_begin(s)
+/**
+ * write_seqcount_begin - begin a write section (lockdep-checked in the debug flavor)
+ * Context: the writers' lock held or otherwise serialized, preemption disabled.
+ */
+#define write_seqcount_begin(s)		write_seqcount_begin_nested(s, 0)
 /* write_seqcount_end - end a write section. Context: as write_seqcount_begin(). */
 #define write_seqcount_end(s) do {						\
+	seqcount_release(&__seqprop_ptr(s)->dep_map, _THIS_IP_);		\
 	raw_write_seqcount_end(s);						\
 	if (__seqprop_preemptible(s))						\
 		preempt_enable();						\
@@ -330,6 +383,16 @@ static __always_inline unsigned read_seqretry(const seqlock_t *sl, unsigned star
 	return read_seqcount_retry(&sl->seqcount, start);
 }
 
+/* A seqlock_t's write section: the seqcount's, with lockdep's write acquisition. */
+#define __lksync_write_seqlock_begin(sl) do {					\
+	__lksync_write_seqcount_begin(&(sl)->seqcount.seqcount);		\
+	seqcount_acquire(&(sl)->seqcount.seqcount.dep_map, 0, 0, _THIS_IP_);	\
+} while (0)
+#define __lksync_write_seqlock_end(sl) do {					\
+	seqcount_release(&(sl)->seqcount.seqcount.dep_map, _THIS_IP_);		\
+	__lksync_write_seqcount_end(&(sl)->seqcount.seqcount);			\
+} while (0)
+
 /*
  * The locked sides, one body per lock variant (the kernel's pattern): the
  * writer takes the spinlock with the variant's interrupt/bottom-half
@@ -339,11 +402,11 @@ static __always_inline unsigned read_seqretry(const seqlock_t *sl, unsigned star
 static __always_inline void write_seqlock##sfx(seqlock_t *sl)			\
 {										\
 	spin_lock##sfx(&sl->lock);						\
-	__lksync_write_seqcount_begin(&sl->seqcount.seqcount);			\
+	__lksync_write_seqlock_begin(sl);					\
 }										\
 static __always_inline void write_sequnlock##sfx(seqlock_t *sl)		\
 {										\
-	__lksync_write_seqcount_end(&sl->seqcount.seqcount);			\
+	__lksync_write_seqlock_end(sl);						\
 	spin_unlock##sfx(&sl->lock);						\
 }										\
 static __always_inline void read_seqlock_excl##sfx(seqlock_t *sl)		\
@@ -375,14 +438,14 @@ static __always_inline unsigned long __write_seqlock_irqsave(seqlock_t *sl)
 	unsigned long flags;
 
 	spin_lock_irqsave(&sl->lock, flags);
-	__lksync_write_seqcount_begin(&sl->seqcount.seqcount);
+	__lksync_write_seqlock_begin(sl);
 	return flags;
 }
 
 static __always_inline void
 write_sequnlock_irqrestore(seqlock_t *sl, unsigned long flags)
 {
-	__lksync_write_seqcount_end(&sl->seqcount.seqcount);
+	__lksync_write_seqlock_end(sl);
 	spin_unlock_irqrestore(&sl->lock, flags);
 }
 
@@ -423,7 +486,7 @@ static __always_inline int write_tryseqlock(seqlock_t *sl)
 {
 	if (!spin_trylock(&sl->lock))
 		return 0;
-	__lksync_write_seqcount_begin(&sl->seqcount.seqcount);
+	__lksync_write_seqlock_begin(sl);
 	return 1;
 }
 

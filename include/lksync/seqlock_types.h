@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Layer: locking. seqcount_t and its lock-associated forms, as the types of
- * linux/seqlock.h. Includes compiler.h only, so any header may embed them.
+ * linux/seqlock.h. Includes compiler.h and lockdep.h only, so any header may
+ * embed them. The debug flavor adds a lockdep map to seqcount_t.
  */
 #ifndef LKSYNC_SEQLOCK_TYPES_H
 #define LKSYNC_SEQLOCK_TYPES_H
 
 #include <lksync/compiler.h>
+#include <lksync/lockdep.h>
 
 /*
  * seqcount_t - a sequence counter: even while no write is in progress, odd
@@ -15,6 +17,9 @@
  */
 typedef struct seqcount {
 	unsigned sequence;
+#ifdef LKSYNC_DEBUG
+	struct lockdep_map dep_map;
+#endif
 } seqcount_t;
 
 /*

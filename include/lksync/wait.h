@@ -99,18 +99,34 @@ LKSYNC_API int lksync_woken_wake_function(struct wait_queue_entry *wq_entry, uns
 #define DECLARE_WAIT_QUEUE_HEAD(name)						\
 	struct wait_queue_head name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
 
-/* DECLARE_WAIT_QUEUE_HEAD_ONSTACK - DECLARE_WAIT_QUEUE_HEAD() for an automatic variable. */
-#define DECLARE_WAIT_QUEUE_HEAD_ONSTACK(name)	DECLARE_WAIT_QUEUE_HEAD(name)
-
 /**
  * init_waitqueue_head - initialize @wq_head as an empty queue.
- * Context: any; @wq_head not in use.
+ * Context: any; @wq_head not in use. In the debug flavor the queue's lock
+ * takes its lockdep class from this place (@name, @key: the kernel's
+ * __init_waitqueue_head()).
  */
-static inline void init_waitqueue_head(struct wait_queue_head *wq_head)
+static inline void __init_waitqueue_head(struct wait_queue_head *wq_head, const char *name,
+					 struct lock_class_key *key)
 {
 	spin_lock_init(&wq_head->lock);
+	lockdep_set_class_and_name(&wq_head->lock, key, name);
 	INIT_LIST_HEAD(&wq_head->head);
 }
+#ifndef LKSYNC_DEBUG
+#define init_waitqueue_head(wq_head)	__init_waitqueue_head(wq_head, NULL, NULL)
+/* DECLARE_WAIT_QUEUE_HEAD_ONSTACK - DECLARE_WAIT_QUEUE_HEAD() for an automatic variable. */
+#define DECLARE_WAIT_QUEUE_HEAD_ONSTACK(name)	DECLARE_WAIT_QUEUE_HEAD(name)
+#else
+#define init_waitqueue_head(wq_head)						\
+do {										\
+	static struct lock_class_key __key;					\
+										\
+	__init_waitqueue_head((wq_head), #wq_head, &__key);			\
+} while (0)
+/* An automatic queue is not static: its lock needs a class from a key. */
+#define DECLARE_WAIT_QUEUE_HEAD_ONSTACK(name)					\
+	struct wait_queue_head name = ({ init_waitqueue_head(&name); name; })
+#endif
 
 /* init_waitqueue_entry - make @wq_entry a default_wake_function() entry for @p. Context: any. */
 static inline void init_waitqueue_entry(struct wait_queue_entry *wq_entry, struct task_struct *p)
@@ -666,14 +682,31 @@ struct swait_queue {
 /* DECLARE_SWAIT_QUEUE_HEAD - define and initialize an empty simple queue @name. */
 #define DECLARE_SWAIT_QUEUE_HEAD(name)						\
 	struct swait_queue_head name = __SWAIT_QUEUE_HEAD_INITIALIZER(name)
-#define DECLARE_SWAIT_QUEUE_HEAD_ONSTACK(name)	DECLARE_SWAIT_QUEUE_HEAD(name)
-
-/* init_swait_queue_head - initialize @q as empty. Context: any; @q not in use. */
-static inline void init_swait_queue_head(struct swait_queue_head *q)
+/*
+ * init_swait_queue_head - initialize @q as empty. Context: any; @q not in
+ * use. In the debug flavor the queue's lock takes its lockdep class from
+ * this place (@name, @key: the kernel's __init_swait_queue_head()).
+ */
+static inline void __init_swait_queue_head(struct swait_queue_head *q, const char *name,
+					   struct lock_class_key *key)
 {
 	raw_spin_lock_init(&q->lock);
+	lockdep_set_class_and_name(&q->lock, key, name);
 	INIT_LIST_HEAD(&q->task_list);
 }
+#ifndef LKSYNC_DEBUG
+#define init_swait_queue_head(q)	__init_swait_queue_head(q, NULL, NULL)
+#define DECLARE_SWAIT_QUEUE_HEAD_ONSTACK(name)	DECLARE_SWAIT_QUEUE_HEAD(name)
+#else
+#define init_swait_queue_head(q)						\
+do {										\
+	static struct lock_class_key __key;					\
+										\
+	__init_swait_queue_head((q), #q, &__key);				\
+} while (0)
+#define DECLARE_SWAIT_QUEUE_HEAD_ONSTACK(name)					\
+	struct swait_queue_head name = ({ init_swait_queue_head(&name); name; })
+#endif
 
 /* swait_active - does @wq have waiters? As waitqueue_active(). Return: true if so. */
 static inline int swait_active(struct swait_queue_head *wq)
