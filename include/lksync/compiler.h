@@ -100,6 +100,50 @@
 	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
 #endif
 
+/*
+ * The race detector's ignore switch for data_race() and <lksync/kcsan-checks.h>:
+ * under ThreadSanitizer, this thread's reads and writes between disable and
+ * enable are not reported (TSan's counters nest, as KCSAN's
+ * kcsan_disable_current() does); otherwise nothing. The TSan entry points
+ * are weak, so a stray object built with this header still links.
+ */
+#ifdef LKSYNC_TSAN
+void AnnotateIgnoreReadsBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreReadsEnd(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreWritesBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
+#define __lksync_kcsan_disable_current() do {					\
+	if (AnnotateIgnoreReadsBegin) {						\
+		AnnotateIgnoreReadsBegin(__FILE__, __LINE__);			\
+		AnnotateIgnoreWritesBegin(__FILE__, __LINE__);			\
+	}									\
+} while (0)
+#define __lksync_kcsan_enable_current() do {					\
+	if (AnnotateIgnoreReadsEnd) {						\
+		AnnotateIgnoreWritesEnd(__FILE__, __LINE__);			\
+		AnnotateIgnoreReadsEnd(__FILE__, __LINE__);			\
+	}									\
+} while (0)
+#else
+#define __lksync_kcsan_disable_current()	do { } while (0)
+#define __lksync_kcsan_enable_current()		do { } while (0)
+#endif
+
+/**
+ * data_race - evaluate @expr, whose accesses race on purpose (a statistic,
+ * a diagnostic, a value checked again under a lock), so the race detector
+ * does not report them. Without TSan it is the plain expression.
+ * Context: any.
+ * Return: the value of @expr, unqualified.
+ */
+#ifndef data_race
+#define data_race(expr) ({							\
+	__lksync_kcsan_disable_current();					\
+	__auto_type __dr_v = (expr);						\
+	__lksync_kcsan_enable_current();					\
+	__dr_v; })
+#endif
+
 /* ACCESS_ONCE - legacy (pre-4.15) spelling of a volatile access; prefer READ_ONCE/WRITE_ONCE. */
 #define ACCESS_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
 
