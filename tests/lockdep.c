@@ -233,6 +233,14 @@ TEST(nesting_annotations)
 	CHECK(has("") && lock_is_held(&X2) == 1);
 	UNLOCK(X2);
 	UNLOCK(X1);
+	/* lockdep_set_subclass(): the map's default subclass. */
+	lockdep_init_map(&X2, "X", &kx, 1);
+	LOCK(X1);
+	LOCK(X2);
+	CHECK_EQ(test_reports, 0);
+	UNLOCK(X2);
+	UNLOCK(X1);
+	lockdep_init_map(&X2, "X", &kx, 0);
 	/* Without the annotation: recursion. */
 	LOCK(X1);
 	LOCK(X2);
@@ -473,6 +481,48 @@ TEST(irq_safe_unsafe_order)
 	local_bh_enable();
 }
 
+TEST(irqs_on_with_lock_held)
+{
+	/* Enabling interrupts with a hardirq-safe lock held. */
+	fresh();
+	hardirq_enter();
+	LOCK(A); UNLOCK(A);
+	hardirq_exit();
+	local_irq_disable();
+	LOCK(A);
+	CHECK_EQ(test_reports, 0);
+	lksync_lockdep_hardirqs_on(_THIS_IP_);
+	local_irq_enable();
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage."));
+	UNLOCK(A);
+
+	/* Enabling bottom halves with a softirq-safe lock held. */
+	fresh();
+	softirq_enter();
+	LOCK(B); UNLOCK(B);
+	softirq_exit();
+	local_bh_disable();
+	LOCK(B);
+	lksync_lockdep_softirqs_on(_THIS_IP_);
+	local_bh_enable();
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage."));
+	UNLOCK(B);
+
+	/* ... with interrupts still off nothing can run: fine. */
+	fresh();
+	softirq_enter();
+	LOCK(B); UNLOCK(B);
+	softirq_exit();
+	local_irq_disable();
+	LOCK(B);
+	lksync_lockdep_softirqs_on(_THIS_IP_);
+	UNLOCK(B);
+	local_irq_enable();
+	CHECK_EQ(test_reports, 0);
+}
+
 TEST(irq_inversion)
 {
 	/* A -> B recorded with irqs off; B irq-unsafe; then A in a handler. */
@@ -683,6 +733,7 @@ int main(void)
 	RUN(hardirq_inconsistent);
 	RUN(softirq_inconsistent);
 	RUN(irq_safe_unsafe_order);
+	RUN(irqs_on_with_lock_held);
 	RUN(irq_inversion);
 	RUN(irq_contexts_separate_chains);
 	RUN(exit_with_lock_held);

@@ -91,6 +91,7 @@ struct lockdep_map {
 	u8			wait_type_outer;	/* can be taken in this context */
 	u8			wait_type_inner;	/* presents this context */
 	u8			lock_type;
+	u8			subclass;		/* lockdep_set_subclass(): default */
 	/* lock_stat: where and on which CPU the lock was last taken. */
 	int			cpu;
 	unsigned long		ip;
@@ -129,6 +130,16 @@ LKSYNC_API void lksync_debug_check_no_locks_held(void);
 /* lockdep_off() / lockdep_on(): stop and restart tracking for the current task. */
 LKSYNC_API void lksync_lockdep_off(void);
 LKSYNC_API void lksync_lockdep_on(void);
+
+/*
+ * The kernel's irq-tracing hooks, for <lksync/irqflags.h> and
+ * <lksync/bottom_half.h> in the debug flavor: interrupts (bottom halves)
+ * are about to be enabled on this task, so every lock it holds becomes
+ * HARDIRQ-ON (SOFTIRQ-ON). Without them the state is sampled only when a
+ * lock is taken. Context: any; @ip: the caller.
+ */
+LKSYNC_API void lksync_lockdep_hardirqs_on(unsigned long ip);
+LKSYNC_API void lksync_lockdep_softirqs_on(unsigned long ip);
 
 /**
  * lksync_lockdep_reset - test hook: forget every class, dependency and

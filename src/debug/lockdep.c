@@ -406,6 +406,9 @@ out:
 static __always_inline struct lock_class *lock_class_of(struct lockdep_map *lock,
 							unsigned int subclass)
 {
+	/* lockdep_set_subclass(): the map's default for a plain lock(). */
+	if (!subclass)
+		subclass = lock->subclass;
 	if (likely(subclass < NR_LOCKDEP_CACHING_CLASSES)) {
 		struct lock_class *c = __atomic_load_n(&lock->class_cache[subclass],
 						       __ATOMIC_RELAXED);
@@ -431,6 +434,7 @@ void lksync_lockdep_init_map_type(struct lockdep_map *lock, const char *name,
 	lock->lock_type = lock_type;
 	lock->cpu = sched_getcpu();
 	lock->ip = 0;
+	lock->subclass = subclass > 0 && subclass < (int)MAX_LOCKDEP_SUBCLASSES ? (u8)subclass : 0;
 	/* A nonzero subclass is registered at once, as the kernel does. */
 	if (subclass && key && ld_enabled()) {
 		struct ld_task *lt = ld_task();
@@ -1598,6 +1602,65 @@ void lksync_lock_acquired(struct lockdep_map *lock, unsigned long ip)
 	h = find_held_lock(lt, lock, &i);
 	if (h && h->instance == lock)
 		lockstat_acquired(h, lock, ip);
+	ld_report_flush();
+	lt->recursion--;
+	ld_irq_restore(flags);
+}
+
+/*
+ * Interrupts (bottom halves) are about to be enabled with locks held: each
+ * held lock becomes HARDIRQ-ON (SOFTIRQ-ON), as the kernel's
+ * lockdep_hardirqs_on() / lockdep_softirqs_on() -> mark_held_locks().
+ */
+static void mark_held_locks(struct ld_task *lt, int base_bit)
+{
+	for (unsigned int i = 0; i < lt->lockdep_depth; i++) {
+		struct held_lock *h = &lt->held_locks[i];
+
+		if (!h->check || !h->class_idx)
+			continue;
+		if (!mark_lock(lt, h, base_bit + (h->read ? LOCK_USAGE_READ_MASK : 0)))
+			return;
+	}
+}
+
+void lksync_lockdep_hardirqs_on(unsigned long ip)
+{
+	struct ld_task *lt = ld_self;
+	unsigned long flags;
+
+	(void)ip;
+	if (!lt || !lt->lockdep_depth || lt->recursion || !ld_enabled() || in_hardirq())
+		return;
+	flags = ld_irq_save();
+	lt->recursion++;
+	lt->hook_ret = (unsigned long)__builtin_return_address(0);
+	if (unlikely(lt->gen != __atomic_load_n(&ld_gen, __ATOMIC_RELAXED)))
+		ld_task_regen(lt);
+	mark_held_locks(lt, LOCK_ENABLED_HARDIRQ);
+	if (!softirq_count() && ld_enabled())
+		mark_held_locks(lt, LOCK_ENABLED_SOFTIRQ);
+	ld_report_flush();
+	lt->recursion--;
+	ld_irq_restore(flags);
+}
+
+void lksync_lockdep_softirqs_on(unsigned long ip)
+{
+	struct ld_task *lt = ld_self;
+	unsigned long flags;
+
+	(void)ip;
+	/* With interrupts off, softirqs cannot run yet: nothing changes. */
+	if (!lt || !lt->lockdep_depth || lt->recursion || !ld_enabled() ||
+	    irqs_disabled() || in_hardirq())
+		return;
+	flags = ld_irq_save();
+	lt->recursion++;
+	lt->hook_ret = (unsigned long)__builtin_return_address(0);
+	if (unlikely(lt->gen != __atomic_load_n(&ld_gen, __ATOMIC_RELAXED)))
+		ld_task_regen(lt);
+	mark_held_locks(lt, LOCK_ENABLED_SOFTIRQ);
 	ld_report_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
