@@ -44,6 +44,8 @@ main)
 	build/release/tools/torture/lksync-torture --duration 2 --irqs --types all
 	echo "== benchmark summary (quick; ./build/release/tools/bench/lksync-bench --help for the full run)"
 	build/release/tools/bench/lksync-bench --quick
+	echo "== the debug flavor's cost per lock pair, beside the release flavor's"
+	build/release/tools/bench/lksync-debug-cost --reps 3 --ms 100
 	;;
 test)	deps; suite release ;;
 *)	sed -n '2,6p' "$0"; exit 2 ;;

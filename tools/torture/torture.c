@@ -57,6 +57,7 @@
 #include <lksync/processor.h>
 #include <lksync/sched.h>
 
+#include <lksync/bug.h>
 #include "torture.h"
 
 static const struct torture_ops *const torture_all[] = {
@@ -1327,9 +1328,24 @@ int main(int argc, char **argv)
 	printf("lksync-torture: uniprocessor build: spinlocks keep only the preempt/irq/bh state and\n"
 	       "lksync-torture: exclude no concurrent threads; run one writer, or readers only\n");
 #endif
-	for (size_t i = 0; i < nrun; i++)
-		if (!run_type(run[i]))
+	for (size_t i = 0; i < nrun; i++) {
+		unsigned long reports = lksync_report_count();
+		bool ok = run_type(run[i]);
+
+		/*
+		 * A correct lock type makes no report (a WARN, a BUG, and in
+		 * the debug flavor any lockdep or lock-debugging report); the
+		 * busted types exist to make them.
+		 */
+		reports = lksync_report_count() - reports;
+		if (ok && reports && !strstr(run[i]->name, "busted")) {
+			printf("lksync-torture: %s: %lu report(s) on correct use (see stderr)\n",
+			       run[i]->name, reports);
+			ok = false;
+		}
+		if (!ok)
 			failed[nfailed++] = run[i]->name;
+	}
 
 	if (!nfailed) {
 		printf("lksync-torture: [ End of test: SUCCESS ] %zu type(s) passed\n", nrun);
