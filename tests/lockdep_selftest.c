@@ -457,21 +457,17 @@ struct known {
  * short and precise: an entry that no longer fails is flagged.
  */
 #define NO_IRQS_ON_MARK							\
-	"local_irq_enable() with a lock held does not mark it HARDIRQ-ON (nor "	\
-	"SOFTIRQ-ON): no lockdep_hardirqs_on() -> mark_held_locks()"
+	"local_irq_enable()/restore() with a lock held does not mark it "	\
+	"HARDIRQ-ON/SOFTIRQ-ON: irqflags.h does not call "			\
+	"lksync_lockdep_hardirqs_on() yet"
 #define NO_BH_ON_MARK								\
-	"local_bh_enable() with a lock held does not mark it SOFTIRQ-ON: no "	\
-	"lockdep_softirqs_on() -> mark_held_locks()"
-#define NO_FORCED_SUBCLASS							\
-	"lockdep_set_subclass() registers the subclass but lock() still uses "	\
-	"subclass 0 (the kernel's register_lock_class(force) caches it as the "	\
-	"map's default class)"
+	"local_bh_enable() with a lock held does not mark it SOFTIRQ-ON: "	\
+	"bottom_half.h does not call lksync_lockdep_softirqs_on() yet"
 
 static const struct known known_failing[] = {
 	{ "soft-sirq-safe-A => hirqs-on", "spin raw wlock", NO_IRQS_ON_MARK },
 	{ "hard-safe-A + irqs-on", "spin raw wlock", NO_IRQS_ON_MARK },
 	{ "soft-safe-A + irqs-on", "spin raw wlock", NO_BH_ON_MARK },
-	{ "lockdep_set_subclass()", "spin raw wlock rlock mutex wsem rsem", NO_FORCED_SUBCLASS },
 	{ NULL, NULL, NULL }
 };
 
@@ -1245,7 +1241,7 @@ int main(void)
 
 	printf("  ----------------------------------------------------------------------------\n");
 	if (nr_known_rows) {
-		printf("known failing: %d cases, validator gaps (known_failing[] in this file):\n",
+		printf("known failing: %d cases, debug-flavor gaps (known_failing[] in this file):\n",
 		       cases_known);
 		for (int i = 0; i < nr_known_rows; i++)
 			printf("  %s* [%s]: %s\n", known_rows_seen[i]->row,
