@@ -129,6 +129,13 @@ static __always_inline int ld_lock_stat_on(void)
 	return __atomic_load_n(&lksync_lock_stat_enabled, __ATOMIC_RELAXED);
 }
 
+/* Emit a report this task built (rare: one global flag to look at). */
+static __always_inline void ld_flush(void)
+{
+	if (unlikely(__atomic_load_n(&lksync_ld_report_busy, __ATOMIC_RELAXED)))
+		ld_report_flush();
+}
+
 static __always_inline int ld_enabled(void)
 {
 	return __atomic_load_n(&lksync_debug_locks, __ATOMIC_RELAXED);
@@ -303,7 +310,7 @@ static int static_obj(const void *p)
 	return dladdr(p, &info) != 0;
 }
 
-static void report_non_static_key(struct lockdep_map *lock)
+static noinline __cold void report_non_static_key(struct lockdep_map *lock)
 {
 	struct ld_buf *b;
 
@@ -446,7 +453,7 @@ void lksync_lockdep_init_map_type(struct lockdep_map *lock, const char *name,
 		lt->recursion++;
 		lt->hook_ret = (unsigned long)__builtin_return_address(0);
 		register_lock_class(lock, (unsigned int)subclass);
-		ld_report_flush();
+		ld_flush();
 		lt->recursion--;
 		ld_irq_restore(flags);
 	}
@@ -703,7 +710,7 @@ static void write_cycle_dot(struct held_lock *prev, struct held_lock *next, int 
 	close(fd);
 }
 
-static void print_circular_bug(struct ld_task *lt, struct held_lock *prev,
+static noinline __cold void print_circular_bug(struct ld_task *lt, struct held_lock *prev,
 			       struct held_lock *next, int target)
 {
 	struct ld_buf *b;
@@ -754,7 +761,7 @@ static void print_circular_bug(struct ld_task *lt, struct held_lock *prev,
 	ld_report_end(b);
 }
 
-static void print_deadlock_bug(struct ld_task *lt, struct held_lock *prev,
+static noinline __cold void print_deadlock_bug(struct ld_task *lt, struct held_lock *prev,
 			       struct held_lock *next)
 {
 	struct ld_buf *b;
@@ -983,7 +990,7 @@ static int check_irq_usage(struct ld_task *lt, struct held_lock *prev, struct he
 /* ---------------------------------------------------------------- */
 /* Usage bits. Graph lock held for the checks. */
 
-static void print_usage_bug(struct ld_task *lt, struct held_lock *h, int prev_bit, int new_bit)
+static noinline __cold void print_usage_bug(struct ld_task *lt, struct held_lock *h, int prev_bit, int new_bit)
 {
 	struct ld_buf *b;
 
@@ -1013,7 +1020,7 @@ static void print_usage_bug(struct ld_task *lt, struct held_lock *h, int prev_bi
 	ld_report_end(b);
 }
 
-static void print_irq_inversion_bug(struct ld_task *lt, struct held_lock *h, int other,
+static noinline __cold void print_irq_inversion_bug(struct ld_task *lt, struct held_lock *h, int other,
 				    int forwards, const char *irqclass)
 {
 	struct lock_class *this_class = hlock_class(h), *oc, *middle;
@@ -1088,7 +1095,7 @@ static int mark_lock_irq(struct ld_task *lt, struct held_lock *h, int new_bit)
 	return 0;
 }
 
-static int mark_lock(struct ld_task *lt, struct held_lock *h, int bit)
+static noinline int mark_lock(struct ld_task *lt, struct held_lock *h, int bit)
 {
 	struct lock_class *c = hlock_class(h);
 	int ret = 1;
@@ -1115,20 +1122,38 @@ static int mark_usage(struct ld_task *lt, struct held_lock *h)
 	int hardirq = h->irq_context & LOCK_CHAIN_HARDIRQ_CONTEXT;
 	int softirq = h->irq_context & LOCK_CHAIN_SOFTIRQ_CONTEXT;
 	int r = h->read ? 1 : 0;
+	unsigned int need = LOCKF(r ? LOCK_USED_READ : LOCK_USED);
 
 	if (!h->trylock) {
-		if (hardirq && !mark_lock(lt, h, LOCK_USED_IN_HARDIRQ + r))
-			return 0;
-		if (softirq && !mark_lock(lt, h, LOCK_USED_IN_SOFTIRQ + r))
-			return 0;
+		if (hardirq)
+			need |= LOCKF(LOCK_USED_IN_HARDIRQ + r);
+		if (softirq)
+			need |= LOCKF(LOCK_USED_IN_SOFTIRQ + r);
 	}
 	if (!h->hardirqs_off) {
-		if (!mark_lock(lt, h, LOCK_ENABLED_HARDIRQ + r))
-			return 0;
-		if (!h->softirqs_off && !mark_lock(lt, h, LOCK_ENABLED_SOFTIRQ + r))
-			return 0;
+		need |= LOCKF(LOCK_ENABLED_HARDIRQ + r);
+		if (!h->softirqs_off)
+			need |= LOCKF(LOCK_ENABLED_SOFTIRQ + r);
 	}
-	return mark_lock(lt, h, LOCK_USED);
+	/* The steady state: every usage seen before, nothing to check. */
+	if (likely((__atomic_load_n(&hlock_class(h)->usage_mask, __ATOMIC_RELAXED) & need) == need))
+		return 1;
+	/* The kernel's order: in-irq usages, then enabled ones, then USED. */
+	{
+		static const u8 order[] = {
+			LOCK_USED_IN_HARDIRQ, LOCK_USED_IN_HARDIRQ_READ,
+			LOCK_USED_IN_SOFTIRQ, LOCK_USED_IN_SOFTIRQ_READ,
+			LOCK_ENABLED_HARDIRQ, LOCK_ENABLED_HARDIRQ_READ,
+			LOCK_ENABLED_SOFTIRQ, LOCK_ENABLED_SOFTIRQ_READ,
+			LOCK_USED, LOCK_USED_READ,
+		};
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(order); i++)
+			if ((need & LOCKF(order[i])) &&
+			    !mark_lock(lt, h, order[i] == LOCK_USED_READ ? LOCK_USED : order[i]))
+				return 0;
+	}
+	return 1;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1253,16 +1278,12 @@ static int check_deadlock(struct ld_task *lt, struct held_lock *next)
 	return 1;
 }
 
-/* Return: 0 after a report. */
-static int validate_chain(struct ld_task *lt, struct held_lock *h, int chain_head, u64 key)
+/* A chain not seen before: check it under the graph lock. Return: 0 after a report. */
+static noinline int validate_new_chain(struct ld_task *lt, struct held_lock *h, int chain_head,
+				       u64 key)
 {
 	int ret;
 
-	/* Trylocks are recorded but add no dependency: any order works for them. */
-	if (h->trylock || !h->check)
-		return 1;
-	if (likely(chain_cached(key)))
-		return 1;
 	graph_lock();
 	if (chain_cached(key) || !ld_enabled()) {
 		graph_unlock();
@@ -1277,10 +1298,22 @@ static int validate_chain(struct ld_task *lt, struct held_lock *h, int chain_hea
 	return ret;
 }
 
+/* Return: 0 after a report. */
+static __always_inline int validate_chain(struct ld_task *lt, struct held_lock *h,
+					  int chain_head, u64 key)
+{
+	/* Trylocks are recorded but add no dependency: any order works for them. */
+	if (h->trylock || !h->check)
+		return 1;
+	if (likely(chain_cached(key)))
+		return 1;
+	return validate_new_chain(lt, h, chain_head, key);
+}
+
 /* ---------------------------------------------------------------- */
 /* Acquire and release. */
 
-static void print_lock_nested_lock_not_held(struct ld_task *lt, struct held_lock *h)
+static noinline __cold void print_lock_nested_lock_not_held(struct ld_task *lt, struct held_lock *h)
 {
 	struct ld_buf *b;
 
@@ -1299,7 +1332,7 @@ static void print_lock_nested_lock_not_held(struct ld_task *lt, struct held_lock
 	ld_report_end(b);
 }
 
-static void print_depth_bug(struct ld_task *lt)
+static noinline __cold void print_depth_bug(struct ld_task *lt)
 {
 	struct ld_buf *b;
 
@@ -1338,7 +1371,8 @@ static inline u8 task_irq_context(void)
  * Push @lock on the held-lock stack and validate the new chain (if
  * @validate). Return: 0 after a report.
  */
-static int __lock_acquire(struct ld_task *lt, struct lockdep_map *lock, unsigned int subclass,
+static __always_inline int __lock_acquire(struct ld_task *lt, struct lockdep_map *lock,
+					  unsigned int subclass,
 			  int trylock, int read, int check, struct lockdep_map *nest_lock,
 			  unsigned long ip, int hardirqs_off, int softirqs_off, u8 irq_context,
 			  unsigned int references, u64 holdtime, int mark)
@@ -1410,6 +1444,14 @@ static int __lock_acquire(struct ld_task *lt, struct lockdep_map *lock, unsigned
 	return enabled;
 }
 
+/* The same, out of line, for re-pushing held locks (release out of order, reset). */
+static noinline int lock_acquire_again(struct ld_task *lt, const struct held_lock *s, int mark)
+{
+	return __lock_acquire(lt, s->instance, s->subclass, s->trylock, s->read, s->check,
+			      s->nest_lock, s->acquire_ip, s->hardirqs_off, s->softirqs_off,
+			      s->irq_context, s->references, s->holdtime_stamp, mark);
+}
+
 /* lksync_lockdep_reset() ran: re-resolve the held locks' classes and chain. */
 static noinline void ld_task_regen(struct ld_task *lt)
 {
@@ -1423,9 +1465,7 @@ static noinline void ld_task_regen(struct ld_task *lt)
 	for (i = 0; i < depth; i++) {
 		struct held_lock *s = &saved[i];
 
-		__lock_acquire(lt, s->instance, s->subclass, s->trylock, s->read, s->check,
-			       s->nest_lock, s->acquire_ip, s->hardirqs_off, s->softirqs_off,
-			       s->irq_context, s->references, s->holdtime_stamp, 1);
+		lock_acquire_again(lt, s, 1);
 	}
 }
 
@@ -1447,12 +1487,12 @@ void lksync_lock_acquire(struct lockdep_map *lock, unsigned int subclass, int tr
 	__lock_acquire(lt, lock, subclass, trylock, read, check, nest_lock, ip,
 		       flags != 0 || in_hardirq(), softirqs_off, task_irq_context(), 0,
 		       ld_lock_stat_on() ? lockstat_clock() : 0, 1);
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
 
-static void print_unlock_imbalance_bug(struct ld_task *lt, struct lockdep_map *lock,
+static noinline __cold void print_unlock_imbalance_bug(struct ld_task *lt, struct lockdep_map *lock,
 				       unsigned long ip)
 {
 	struct ld_buf *b;
@@ -1522,9 +1562,7 @@ static void reacquire_held_locks(struct ld_task *lt, unsigned int depth, unsigne
 	for (unsigned int j = 0; j < n; j++) {
 		struct held_lock *s = &saved[j];
 
-		__lock_acquire(lt, s->instance, s->subclass, s->trylock, s->read, s->check,
-			       s->nest_lock, s->acquire_ip, s->hardirqs_off, s->softirqs_off,
-			       s->irq_context, s->references, s->holdtime_stamp, 0);
+		lock_acquire_again(lt, s, 0);
 		lt->held_locks[lt->lockdep_depth - 1].waittime_stamp = s->waittime_stamp;
 	}
 }
@@ -1562,7 +1600,7 @@ void lksync_lock_release(struct lockdep_map *lock, unsigned long ip)
 		reacquire_held_locks(lt, depth, i);
 	}
 out:
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1582,7 +1620,7 @@ void lksync_lock_contended(struct lockdep_map *lock, unsigned long ip)
 	h = find_held_lock(lt, lock, &i);
 	if (h && h->instance == lock)
 		lockstat_contended(h, lock, ip);
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1602,7 +1640,7 @@ void lksync_lock_acquired(struct lockdep_map *lock, unsigned long ip)
 	h = find_held_lock(lt, lock, &i);
 	if (h && h->instance == lock)
 		lockstat_acquired(h, lock, ip);
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1640,7 +1678,7 @@ void lksync_lockdep_hardirqs_on(unsigned long ip)
 	mark_held_locks(lt, LOCK_ENABLED_HARDIRQ);
 	if (!softirq_count() && ld_enabled())
 		mark_held_locks(lt, LOCK_ENABLED_SOFTIRQ);
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1661,7 +1699,7 @@ void lksync_lockdep_softirqs_on(unsigned long ip)
 	if (unlikely(lt->gen != __atomic_load_n(&ld_gen, __ATOMIC_RELAXED)))
 		ld_task_regen(lt);
 	mark_held_locks(lt, LOCK_ENABLED_SOFTIRQ);
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1713,14 +1751,11 @@ static __always_inline void set_class_common(struct lockdep_map *lock, const cha
 		for (unsigned int j = 0; j < n; j++) {
 			struct held_lock *s = &saved[j];
 
-			__lock_acquire(lt, s->instance, s->subclass, s->trylock, s->read,
-				       s->check, s->nest_lock, s->acquire_ip, s->hardirqs_off,
-				       s->softirqs_off, s->irq_context, s->references,
-				       s->holdtime_stamp, 0);
+			lock_acquire_again(lt, s, 0);
 		}
 	}
 out:
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1815,7 +1850,7 @@ void lksync_debug_check_no_locks_freed(const void *from, unsigned long len)
 		ld_report_end(b);
 		break;
 	}
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1842,7 +1877,7 @@ void lksync_debug_check_no_locks_held(void)
 		ld_held_locks(b, lt);
 		ld_report_end(b);
 	}
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
@@ -1868,7 +1903,7 @@ void lksync_lockdep_sys_exit(void)
 		ld_held_locks(b, lt);
 		ld_report_end(b);
 	}
-	ld_report_flush();
+	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }

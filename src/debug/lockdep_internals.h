@@ -39,6 +39,7 @@
 #define ld_report_begin	lksync_ld_report_begin
 #define ld_report_end	lksync_ld_report_end
 #define ld_report_flush	lksync_ld_report_flush
+#define report_busy	lksync_ld_report_busy
 #define ld_state_name	lksync_ld_state_name
 #define ld_sym	lksync_ld_sym
 #define ld_trace	lksync_ld_trace
@@ -217,6 +218,7 @@ struct ld_buf *ld_report_begin(void);
 void ld_report_end(struct ld_buf *b);
 /* Emit a report ld_report_end() finished on this thread (graph lock not held). */
 void ld_report_flush(void);
+extern int report_busy;
 int ld_trace_skip(void *const *pc, int n);
 u32 ld_save_trace(void);
 

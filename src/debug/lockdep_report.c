@@ -189,7 +189,7 @@ void ld_trace(struct ld_buf *b, u32 trace, int indent)
 
 static char report_text[32768];
 static struct ld_buf report_buf = { report_text, 0, sizeof(report_text) };
-static int report_busy;
+int report_busy;
 static __thread int report_ready LKSYNC_TLS_MODEL;
 
 struct ld_buf *ld_report_begin(void)
