@@ -66,6 +66,14 @@ struct semaphore {
 static inline void sema_init(struct semaphore *sem, int val)
 {
 	*sem = (struct semaphore)__SEMAPHORE_INITIALIZER(*sem, (unsigned int)val);
+#ifdef LKSYNC_DEBUG
+	{
+		/* As the kernel: one class for the internal lock of run-time semaphores. */
+		static struct lock_class_key __key;
+
+		lockdep_init_map(&sem->lock.dep_map, "semaphore->lock", &__key, 0);
+	}
+#endif
 }
 
 /*
