@@ -245,6 +245,7 @@ struct ltype {
 	void (*set_class)(int i, struct lock_class_key *key);
 	void (*set_subclass)(int i, int sub);
 	void (*forget)(int i);			/* drop lockdep's record of holding it */
+	int (*trylock)(int i);			/* NULL: no trylock form */
 	bool bh;				/* the body runs with bh disabled */
 };
 
@@ -255,6 +256,7 @@ static void spin_ne(int i, int s) { spin_lock_nested(&spin_l[i], s); }
 static void spin_sc(int i, struct lock_class_key *k) { lockdep_set_class(&spin_l[i], k); }
 static void spin_ss(int i, int s) { lockdep_set_subclass(&spin_l[i], s); }
 static void spin_fg(int i) { lock_release(&spin_l[i].dep_map, _THIS_IP_); }
+static int spin_tr(int i) { return spin_trylock(&spin_l[i]); }
 
 static void raw_lk(int i) { raw_spin_lock(&raw_l[i]); }
 static void raw_ul(int i) { raw_spin_unlock(&raw_l[i]); }
@@ -263,6 +265,7 @@ static void raw_ne(int i, int s) { raw_spin_lock_nested(&raw_l[i], s); }
 static void raw_sc(int i, struct lock_class_key *k) { lockdep_set_class(&raw_l[i], k); }
 static void raw_ss(int i, int s) { lockdep_set_subclass(&raw_l[i], s); }
 static void raw_fg(int i) { lock_release(&raw_l[i].dep_map, _THIS_IP_); }
+static int raw_tr(int i) { return raw_spin_trylock(&raw_l[i]); }
 
 static void wl_lk(int i) { write_lock(&rw_l[i]); }
 static void wl_ul(int i) { write_unlock(&rw_l[i]); }
@@ -271,6 +274,8 @@ static void wl_ne(int i, int s) { write_lock_nested(&rw_l[i], s); }
 static void rw_sc(int i, struct lock_class_key *k) { lockdep_set_class(&rw_l[i], k); }
 static void rw_ss(int i, int s) { lockdep_set_subclass(&rw_l[i], s); }
 static void rw_fg(int i) { lock_release(&rw_l[i].dep_map, _THIS_IP_); }
+static int wl_tr(int i) { return write_trylock(&rw_l[i]); }
+static int rl_tr(int i) { return read_trylock(&rw_l[i]); }
 static void rl_lk(int i) { read_lock(&rw_l[i]); }
 static void rl_ul(int i) { read_unlock(&rw_l[i]); }
 
@@ -281,6 +286,7 @@ static void mtx_ne(int i, int s) { mutex_lock_nested(&mtx_l[i], s); }
 static void mtx_sc(int i, struct lock_class_key *k) { lockdep_set_class(&mtx_l[i], k); }
 static void mtx_ss(int i, int s) { lockdep_set_subclass(&mtx_l[i], s); }
 static void mtx_fg(int i) { lock_release(&mtx_l[i].dep_map, _THIS_IP_); }
+static int mtx_tr(int i) { return mutex_trylock(&mtx_l[i]); }
 
 static void ws_lk(int i) { down_write(&sem_l[i]); }
 static void ws_ul(int i) { up_write(&sem_l[i]); }
@@ -289,6 +295,8 @@ static void ws_ne(int i, int s) { down_write_nested(&sem_l[i], s); }
 static void sem_sc(int i, struct lock_class_key *k) { lockdep_set_class(&sem_l[i], k); }
 static void sem_ss(int i, int s) { lockdep_set_subclass(&sem_l[i], s); }
 static void sem_fg(int i) { lock_release(&sem_l[i].dep_map, _THIS_IP_); }
+static int ws_tr(int i) { return down_write_trylock(&sem_l[i]); }
+static int rs_tr(int i) { return down_read_trylock(&sem_l[i]); }
 static void rs_lk(int i) { down_read(&sem_l[i]); }
 static void rs_ul(int i) { up_read(&sem_l[i]); }
 static void rs_ne(int i, int s) { down_read_nested(&sem_l[i], s); }
@@ -303,26 +311,28 @@ static void seq_fg(int i)
 }
 
 #define LOCK_TYPES(X)								\
-	X(SPIN,  "spin",  spin_lk, spin_ul, spin_in, spin_ne, spin_sc, spin_ss, spin_fg, false) \
-	X(RAW,   "raw",   raw_lk,  raw_ul,  raw_in,  raw_ne,  raw_sc,  raw_ss,  raw_fg,  false) \
-	X(WLOCK, "wlock", wl_lk,   wl_ul,   rw_in,   wl_ne,   rw_sc,   rw_ss,   rw_fg,   false) \
-	X(RLOCK, "rlock", rl_lk,   rl_ul,   rw_in,   NULL,    rw_sc,   rw_ss,   rw_fg,   false) \
-	X(RLBH,  "rl/bh", rl_lk,   rl_ul,   rw_in,   NULL,    rw_sc,   rw_ss,   rw_fg,   true)  \
-	X(MUTEX, "mutex", mtx_lk,  mtx_ul,  mtx_in,  mtx_ne,  mtx_sc,  mtx_ss,  mtx_fg,  false) \
-	X(WSEM,  "wsem",  ws_lk,   ws_ul,   sem_in,  ws_ne,   sem_sc,  sem_ss,  sem_fg,  false) \
-	X(RSEM,  "rsem",  rs_lk,   rs_ul,   sem_in,  rs_ne,   sem_sc,  sem_ss,  sem_fg,  false) \
-	X(SEQ,   "seq",   seq_lk,  seq_ul,  seq_in,  NULL,    NULL,    NULL,    seq_fg,  false)
+	X(SPIN, "spin", spin_lk, spin_ul, spin_in, spin_ne, spin_sc, spin_ss,	\
+	  spin_fg, spin_tr, false)						\
+	X(RAW, "raw", raw_lk, raw_ul, raw_in, raw_ne, raw_sc, raw_ss, raw_fg, raw_tr, false) \
+	X(WLOCK, "wlock", wl_lk, wl_ul, rw_in, wl_ne, rw_sc, rw_ss, rw_fg, wl_tr, false) \
+	X(RLOCK, "rlock", rl_lk, rl_ul, rw_in, NULL, rw_sc, rw_ss, rw_fg, rl_tr, false) \
+	X(RLBH, "rl/bh", rl_lk, rl_ul, rw_in, NULL, rw_sc, rw_ss, rw_fg, rl_tr, true)  \
+	X(MUTEX, "mutex", mtx_lk, mtx_ul, mtx_in, mtx_ne, mtx_sc, mtx_ss,	\
+	  mtx_fg, mtx_tr, false)						\
+	X(WSEM, "wsem", ws_lk, ws_ul, sem_in, ws_ne, sem_sc, sem_ss, sem_fg, ws_tr, false) \
+	X(RSEM, "rsem", rs_lk, rs_ul, sem_in, rs_ne, sem_sc, sem_ss, sem_fg, rs_tr, false) \
+	X(SEQ, "seq", seq_lk, seq_ul, seq_in, NULL, NULL, NULL, seq_fg, NULL, false)
 
 enum {
-#define X(id, n, l, u, in, ne, sc, ss, fg, bh)	T_##id,
+#define X(id, n, l, u, in, ne, sc, ss, fg, tr, bh)	T_##id,
 	LOCK_TYPES(X)
 #undef X
 	NR_TYPES
 };
 
 static const struct ltype ltypes[NR_TYPES] = {
-#define X(id, n, l, u, in, ne, sc, ss, fg, bh)	\
-	[T_##id] = { n, l, u, in, ne, sc, ss, fg, bh },
+#define X(id, n, l, u, in, ne, sc, ss, fg, tr, bh)	\
+	[T_##id] = { n, l, u, in, ne, sc, ss, fg, tr, bh },
 	LOCK_TYPES(X)
 #undef X
 };
@@ -599,15 +609,18 @@ static void print_row_name(const char *name)
 	printf("%33s:", name);
 }
 
+static const char rule[] =
+	"----------------------------------------------------------------------------";
+
 static void header(const char *title, const int *cols, int ncols)
 {
-	printf("  ----------------------------------------------------------------------------\n");
+	printf("  %s\n", rule);
 	if (title)
 		printf("  | %s |\n", title);
 	printf("%33s |", "");
 	for (int i = 0; i < ncols; i++)
 		printf("%-6s|", ltypes[cols[i]].name);
-	printf("\n  ----------------------------------------------------------------------------\n");
+	printf("\n  %s\n", rule);
 }
 
 /* One row over @cols: @expect(type) gives each column's verdict (-1: n/a). */
@@ -1186,6 +1199,29 @@ static void set_subclass(void)
 	UNLOCK(X1);
 }
 
+/* A trylock never waits, so it adds no dependency: B -> trylock(A) is no ABBA. */
+static void trylock_abba(void)
+{
+	LOCK_UNLOCK_2(A, B);
+	LOCK(B);
+	if (T->trylock(A))
+		UNLOCK(A);
+	UNLOCK(B);
+}
+
+/* ... but a trylocked lock held is a lock held: A -> trylock(B) -> C, then C -> A. */
+static void trylock_held_abba(void)
+{
+	LOCK(A);
+	if (T->trylock(B)) {
+		LOCK(C);
+		UNLOCK(C);
+		UNLOCK(B);
+	}
+	UNLOCK(A);
+	LOCK_UNLOCK_2(C, A);	/* reported: A -> C exists */
+}
+
 static const int nest_cols[] = {
 	T_SPIN, T_RAW, T_WLOCK, T_RLOCK, T_RLBH, T_MUTEX, T_WSEM, T_RSEM, T_SEQ
 };
@@ -1195,16 +1231,24 @@ static int e_nested_zero(int t) { return ltypes[t].nested ? K_RECURSIVE : -1; }
 /* Y -> X1 (X/0) and X2 (X/1) -> Y close X/0 -> X/1 -> Y -> X/0. */
 static int e_nested_abba(int t) { return ltypes[t].nested ? K_CIRCULAR : -1; }
 static int e_set_ok(int t) { return ltypes[t].set_class ? K_NONE : -1; }
+static int e_try_ok(int t) { return ltypes[t].trylock ? K_NONE : -1; }
+static int e_try_held(int t)
+{
+	return !ltypes[t].trylock ? -1 : t == T_RLBH ? K_NONE : K_CIRCULAR;
+}
 
 static void nest_tests(void)
 {
-	header("nesting annotations", nest_cols, NR_ALL);
+	header("nesting annotations and trylocks", nest_cols, NR_ALL);
 	row("_nested(SINGLE_DEPTH_NESTING)", nested_single, nest_cols, NR_ALL,
 	    e_nested_ok, IC_NONE);
 	row("_nested(0)", nested_zero, nest_cols, NR_ALL, e_nested_zero, IC_NONE);
 	row("_nested() subclass cycle", nested_abba, nest_cols, NR_ALL, e_nested_abba, IC_NONE);
 	row("lockdep_set_class()", set_class, nest_cols, NR_ALL, e_set_ok, IC_NONE);
 	row("lockdep_set_subclass()", set_subclass, nest_cols, NR_ALL, e_set_ok, IC_NONE);
+	row("trylock B -> A after A -> B", trylock_abba, nest_cols, NR_ALL, e_try_ok, IC_NONE);
+	row("A -> trylock B -> C, C -> A", trylock_held_abba, nest_cols, NR_ALL, e_try_held,
+	    IC_NONE);
 }
 
 int main(void)
@@ -1239,9 +1283,9 @@ int main(void)
 	lksync_lockdep_reset();
 	lksync_set_report_sink(NULL, NULL);
 
-	printf("  ----------------------------------------------------------------------------\n");
+	printf("  %s\n", rule);
 	if (nr_known_rows) {
-		printf("known failing: %d cases, debug-flavor gaps (known_failing[] in this file):\n",
+		printf("known failing: %d cases, debug-flavor gaps (known_failing[]):\n",
 		       cases_known);
 		for (int i = 0; i < nr_known_rows; i++)
 			printf("  %s* [%s]: %s\n", known_rows_seen[i]->row,
