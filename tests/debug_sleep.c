@@ -52,7 +52,12 @@ static void reset(void)
 	reports[0] = '\0';
 	__atomic_store_n(&nreports, 0, __ATOMIC_RELEASE);
 	lksync_might_sleep_ratelimit_reset();
-	debug_locks = 1;
+	/*
+	 * Re-arm only if a lockdep report switched it off (the exit test):
+	 * other debug checks read it unmarked, so a needless store races.
+	 */
+	if (!READ_ONCE(debug_locks))
+		WRITE_ONCE(debug_locks, 1);
 }
 
 static int count_of(const char *what)
