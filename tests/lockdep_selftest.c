@@ -475,9 +475,9 @@ struct known {
 	"bottom_half.h does not call lksync_lockdep_softirqs_on() yet"
 
 static const struct known known_failing[] = {
-	{ "soft-sirq-safe-A => hirqs-on", "spin raw wlock", NO_IRQS_ON_MARK },
-	{ "hard-safe-A + irqs-on", "spin raw wlock", NO_IRQS_ON_MARK },
-	{ "soft-safe-A + irqs-on", "spin raw wlock", NO_BH_ON_MARK },
+	{ "soft-sirq-safe-A => hirqs-on", "spin raw wlock seq", NO_IRQS_ON_MARK },
+	{ "hard-safe-A + irqs-on", "spin raw wlock seq", NO_IRQS_ON_MARK },
+	{ "soft-safe-A + irqs-on", "spin raw wlock seq", NO_BH_ON_MARK },
 	{ NULL, NULL, NULL }
 };
 
@@ -976,22 +976,22 @@ struct irqfam {
 	int (*expect)(int type);
 };
 
-static const int irq_cols[] = { T_SPIN, T_RAW, T_WLOCK, T_RLOCK };
+static const int irq_cols[] = { T_SPIN, T_RAW, T_WLOCK, T_RLOCK, T_SEQ };
 static const int rr_cols[] = { T_WLOCK, T_RLOCK };
 
 static const struct irqfam irqfams[] = {
 	{ "irqs-on + irq-safe-A", { irqsafe1_e1, irqsafe1_e2 }, 2, true, true,
-	  irq_cols, 4, e_incons_rlock_ok },
+	  irq_cols, 5, e_incons_rlock_ok },
 	{ "sirq-safe-A => hirqs-on", { irqsafe2A_e1, irqsafe2A_e2 }, 2, false, true,
-	  irq_cols, 4, e_incons_rlock_ok },
+	  irq_cols, 5, e_incons_rlock_ok },
 	{ "safe-A + irqs-on", { irqsafe2B_e1, irqsafe2B_e2 }, 2, true, true,
-	  irq_cols, 4, e_incons_rlock_ok },
+	  irq_cols, 5, e_incons_rlock_ok },
 	{ "safe-A + unsafe-B #1", { irqsafe3_e1, irqsafe3_e2, irqsafe3_e3 }, 3, true, true,
-	  irq_cols, 4, e_incons_rlock_ok },
+	  irq_cols, 5, e_incons_rlock_ok },
 	{ "safe-A + unsafe-B #2", { irqsafe4_e1, irqsafe4_e2, irqsafe4_e3 }, 3, true, true,
-	  irq_cols, 4, e_tail_rlock_ok },
+	  irq_cols, 5, e_tail_rlock_ok },
 	{ "irq lock-inversion", { inversion_e1, inversion_e2, inversion_e3 }, 3, true, true,
-	  irq_cols, 4, e_tail_rlock_soft_ok },
+	  irq_cols, 5, e_tail_rlock_soft_ok },
 	{ "irq read-recursion", { rr1_e1, rr_e2, rr1_e3 }, 3, true, true,
 	  rr_cols, 2, e_rr_incons },
 	{ "irq read-recursion #2", { rr2_e1, rr_e2, rr2_e3 }, 3, true, true,
@@ -1023,7 +1023,7 @@ static void irq_family(const struct irqfam *f)
 static void irq_tests(void)
 {
 	header("interrupt safety: the irq side runs in a real handler or tasklet",
-	       irq_cols, 4);
+	       irq_cols, 5);
 	for (size_t i = 0; i < sizeof(irqfams) / sizeof(irqfams[0]); i++) {
 		if (irqfams[i].cols == rr_cols && (i == 0 || irqfams[i - 1].cols != rr_cols))
 			header(NULL, rr_cols, 2);
