@@ -534,6 +534,7 @@ static const char *dotest(const char *row, const char *col, void (*fn)(void),
 			  enum kind expect, enum irqclass ic)
 {
 	int pc0 = preempt_count(), pc1;
+	int foreign = __atomic_load_n(&foreign_reports, __ATOMIC_RELAXED);
 	const struct known *kn;
 	enum kind got;
 	int armed;
@@ -568,6 +569,9 @@ static const char *dotest(const char *row, const char *col, void (*fn)(void),
 		ok = got == expect && !armed && mentions_class(first_report, got, ic);
 
 	cases++;
+	if (__atomic_load_n(&foreign_reports, __ATOMIC_RELAXED) != foreign)
+		fprintf(stderr, "NOTE %s/%s: another thread made a report during this case "
+			"(above); it may have switched debug_locks off\n", row, col);
 	kn = known_lookup(row, col);
 	if (verbose > 1)
 		fprintf(stderr, "case %s/%s: expect %s, got %s%s\n", row, col,
@@ -1299,6 +1303,9 @@ int main(void)
 		       cases_ok, cases_known);
 	if (cases_fixed)
 		printf("%d known-failing cases now pass: update known_failing[]\n", cases_fixed);
+	if (foreign_reports)
+		printf("%d reports from the library's own threads (printed above)\n",
+		       foreign_reports);
 	return test_done();
 }
 
