@@ -190,10 +190,11 @@ LKSYNC_API int lksync_lock_stat_enable(int on);
 /*
  * debug_locks - 1 while the validator trusts its state; the first report
  * turns it off (debug_locks_off()), as in the kernel. debug_locks_silent
- * suppresses the reports themselves (the self-tests use it).
+ * suppresses the reports themselves (the self-tests use it). Atomic, so a
+ * test may re-arm them with a plain assignment while other tasks run.
  */
-extern LKSYNC_API int lksync_debug_locks;
-extern LKSYNC_API int lksync_debug_locks_silent;
+extern LKSYNC_API _Atomic int lksync_debug_locks;
+extern LKSYNC_API _Atomic int lksync_debug_locks_silent;
 #define debug_locks		lksync_debug_locks
 #define debug_locks_silent	lksync_debug_locks_silent
 /* debug_locks_off - turn checking off. Return: 1 if it was on (the caller reports). */

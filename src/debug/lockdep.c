@@ -47,8 +47,8 @@
 
 #ifdef LKSYNC_DEBUG
 
-int lksync_debug_locks = 1;
-int lksync_debug_locks_silent;
+_Atomic int lksync_debug_locks = 1;
+_Atomic int lksync_debug_locks_silent;
 struct lock_class_key lksync_lockdep_no_validate;
 
 struct lock_class lock_classes[MAX_LOCKDEP_KEYS];
@@ -279,6 +279,15 @@ u32 ld_save_trace(void)
 /* ---------------------------------------------------------------- */
 /* Classes. */
 
+/*
+ * A map's key: set at init, or on first use for a static lock by whichever
+ * task gets there first (all store the same value).
+ */
+static __always_inline struct lock_class_key *map_key(const struct lockdep_map *lock)
+{
+	return __atomic_load_n(&lock->key, __ATOMIC_RELAXED);
+}
+
 static inline u32 ptr_hash(const void *p)
 {
 	u64 h = (u64)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
@@ -334,6 +343,7 @@ static noinline __cold void report_non_static_key(struct lockdep_map *lock)
 static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 						       unsigned int subclass)
 {
+	struct lock_class_key *key;
 	struct lock_class *class;
 	const void *subkey;
 	u32 i;
@@ -346,15 +356,18 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 				      subclass);
 		return NULL;
 	}
-	if (!lock->key) {
+	key = map_key(lock);
+	if (!key) {
 		/* A static lock (zero-initialized map): its own address is its key. */
 		if (!static_obj(lock)) {
 			report_non_static_key(lock);
 			return NULL;
 		}
-		lock->key = (struct lock_class_key *)lock;
+		key = (struct lock_class_key *)lock;
+		/* Relaxed: every task that races here stores the same value. */
+		__atomic_store_n(&lock->key, key, __ATOMIC_RELAXED);
 	}
-	subkey = lock->key->subkeys + subclass;
+	subkey = key->subkeys + subclass;
 	class = look_up_class(subkey);
 	if (class)
 		goto out;
@@ -372,7 +385,7 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 				      "turning off the locking correctness validator.");
 		return NULL;
 	}
-	class = &lock_classes[++nr_lock_classes];
+	class = &lock_classes[nr_lock_classes + 1];
 	memset(&class->name, 0, sizeof(*class) - offsetof(struct lock_class, name));
 	class->name = lock->name ? lock->name : "(unnamed)";
 	class->subclass = (u8)subclass;
@@ -384,13 +397,13 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 	 * subclasses of one key share its version.
 	 */
 	class->name_version = 1;
-	for (unsigned int c = 1; c < nr_lock_classes; c++) {
+	for (unsigned int c = 1; c <= nr_lock_classes; c++) {
 		const struct lock_class *o = &lock_classes[c];
 		const char *base = (const char *)o->key - o->subclass;
 
 		if (!o->key || !o->name)
 			continue;
-		if (base == lock->key->subkeys) {
+		if (base == key->subkeys) {
 			class->name_version = o->name_version;
 			break;
 		}
@@ -401,8 +414,9 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 	i = ptr_hash(subkey) % CLASSHASH_SIZE;
 	while (classhash[i])
 		i = (i + 1) % CLASSHASH_SIZE;
-	/* Release: publish the filled-in class. */
+	/* Release: publish the filled-in class (to lookups and to lock_stat). */
 	__atomic_store_n(&classhash[i], (u16)(class - lock_classes), __ATOMIC_RELEASE);
+	__atomic_store_n(&nr_lock_classes, nr_lock_classes + 1, __ATOMIC_RELEASE);
 	graph_unlock();
 out:
 	if (subclass < NR_LOCKDEP_CACHING_CLASSES)
@@ -421,9 +435,10 @@ static __always_inline struct lock_class *lock_class_of(struct lockdep_map *lock
 						       __ATOMIC_RELAXED);
 
 		/* The key check catches a map re-keyed or a lockdep reset. */
-		if (likely(c && lock->key &&
-			   __atomic_load_n(&c->key, __ATOMIC_RELAXED) ==
-			   lock->key->subkeys + subclass))
+		struct lock_class_key *key = map_key(lock);
+
+		if (likely(c && key &&
+			   __atomic_load_n(&c->key, __ATOMIC_RELAXED) == key->subkeys + subclass))
 			return c;
 	}
 	return register_lock_class(lock, subclass);
@@ -1383,7 +1398,7 @@ static __always_inline int __lock_acquire(struct ld_task *lt, struct lockdep_map
 	int chain_head = 0, enabled = ld_enabled();
 	u64 key;
 
-	if (lock->key == &lksync_lockdep_no_validate)
+	if (map_key(lock) == &lksync_lockdep_no_validate)
 		check = 0;
 	class = lock_class_of(lock, subclass);
 	if (unlikely(!class))
@@ -1768,7 +1783,7 @@ void lksync_lock_set_class(struct lockdep_map *lock, const char *name,
 
 void lksync_lock_downgrade(struct lockdep_map *lock, unsigned long ip)
 {
-	set_class_common(lock, lock->name, lock->key, 0, 1, ip);
+	set_class_common(lock, lock->name, map_key(lock), 0, 1, ip);
 }
 
 int lksync_lock_is_held_type(const struct lockdep_map *lock, int read)
@@ -2011,7 +2026,7 @@ void lksync_lockdep_reset(void)
 		__atomic_store_n(&chainhash[i], 0, __ATOMIC_RELAXED);
 	for (unsigned int c = 1; c <= nr_lock_classes; c++)
 		__atomic_store_n(&lock_classes[c].key, NULL, __ATOMIC_RELAXED);
-	nr_lock_classes = 0;
+	__atomic_store_n(&nr_lock_classes, 0, __ATOMIC_RELAXED);
 	nr_list_entries = 0;
 	nr_chains = 0;
 	nr_trace_entries = 1;

@@ -159,7 +159,8 @@ static void seq_lock_time(FILE *f, const struct lock_time *lt)
 
 static unsigned long contentions(const struct lock_class *c)
 {
-	return c->stats.read_waittime.nr + c->stats.write_waittime.nr;
+	return __atomic_load_n(&c->stats.read_waittime.nr, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&c->stats.write_waittime.nr, __ATOMIC_RELAXED);
 }
 
 static int ls_cmp(const void *a, const void *b)
@@ -176,7 +177,10 @@ static void seq_stats(FILE *f, const struct lock_class *c)
 	char name[64], sym[256];
 	int namelen, i;
 
-	memcpy(&s, &c->stats, sizeof(s));
+	/* Word by word, relaxed: updaters run concurrently (no torn counts). */
+	for (size_t w = 0; w < sizeof(s) / sizeof(unsigned long); w++)
+		((unsigned long *)&s)[w] = __atomic_load_n((const unsigned long *)&c->stats + w,
+							   __ATOMIC_RELAXED);
 	if (c->name_version > 1 && c->subclass)
 		snprintf(name, sizeof(name), "%s#%d/%d", c->name, c->name_version, c->subclass);
 	else if (c->name_version > 1)
@@ -209,7 +213,8 @@ static void seq_stats(FILE *f, const struct lock_class *c)
 		return;
 	if (s.read_holdtime.nr)
 		namelen += 2;
-	for (i = 0; i < LOCKSTAT_POINTS && c->contention_point[i]; i++) {
+	for (i = 0; i < LOCKSTAT_POINTS &&
+		    __atomic_load_n(&c->contention_point[i], __ATOMIC_RELAXED); i++) {
 		char ip[32];
 
 		if (!i)
@@ -218,7 +223,8 @@ static void seq_stats(FILE *f, const struct lock_class *c)
 		lksync_report_symbol(sym, sizeof(sym), (void *)c->contention_point[i]);
 		fprintf(f, "%40s %14lu %29s %s\n", name, s.contention_point[i], ip, sym);
 	}
-	for (i = 0; i < LOCKSTAT_POINTS && c->contending_point[i]; i++) {
+	for (i = 0; i < LOCKSTAT_POINTS &&
+		    __atomic_load_n(&c->contending_point[i], __ATOMIC_RELAXED); i++) {
 		char ip[32];
 
 		if (!i)
@@ -238,7 +244,8 @@ void lksync_lock_stat_print(void *out)
 {
 	static u16 order[MAX_LOCKDEP_KEYS];
 	static int printing;
-	unsigned int n = 0, nr = __atomic_load_n(&nr_lock_classes, __ATOMIC_RELAXED);
+	/* Acquire: the classes counted are filled in. */
+	unsigned int n = 0, nr = __atomic_load_n(&nr_lock_classes, __ATOMIC_ACQUIRE);
 	FILE *f = out ? out : stderr;
 
 	if (__atomic_exchange_n(&printing, 1, __ATOMIC_ACQUIRE))
@@ -246,7 +253,8 @@ void lksync_lock_stat_print(void *out)
 	for (unsigned int c = 1; c <= nr && c < MAX_LOCKDEP_KEYS; c++) {
 		const struct lock_class *k = &lock_classes[c];
 
-		if (k->stats.read_holdtime.nr || k->stats.write_holdtime.nr ||
+		if (__atomic_load_n(&k->stats.read_holdtime.nr, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&k->stats.write_holdtime.nr, __ATOMIC_RELAXED) ||
 		    contentions(k))
 			order[n++] = (u16)c;
 	}
@@ -267,7 +275,7 @@ void lksync_lock_stat_print(void *out)
 
 void lksync_lock_stat_clear(void)
 {
-	unsigned int nr = __atomic_load_n(&nr_lock_classes, __ATOMIC_RELAXED);
+	unsigned int nr = __atomic_load_n(&nr_lock_classes, __ATOMIC_ACQUIRE);
 
 	for (unsigned int c = 1; c <= nr && c < MAX_LOCKDEP_KEYS; c++) {
 		struct lock_class *k = &lock_classes[c];
