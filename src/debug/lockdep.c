@@ -33,6 +33,7 @@
  * graph lock and emitted after it is dropped.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <dlfcn.h>
@@ -121,7 +122,7 @@ static __always_inline void ld_irq_restore(unsigned long flags)
 int lksync_debug_locks_off(void)
 {
 	/* Relaxed: only the first caller reports; the flag guards no data. */
-	return __atomic_exchange_n(&lksync_debug_locks, 0, __ATOMIC_RELAXED);
+	return atomic_exchange_explicit(&lksync_debug_locks, 0, memory_order_relaxed);
 }
 
 static __always_inline int ld_lock_stat_on(void)
@@ -138,7 +139,7 @@ static __always_inline void ld_flush(void)
 
 static __always_inline int ld_enabled(void)
 {
-	return __atomic_load_n(&lksync_debug_locks, __ATOMIC_RELAXED);
+	return atomic_load_explicit(&lksync_debug_locks, memory_order_relaxed);
 }
 
 /* ---------------------------------------------------------------- */
@@ -2032,7 +2033,7 @@ void lksync_lockdep_reset(void)
 	nr_trace_entries = 1;
 	__atomic_add_fetch(&ld_gen, 1, __ATOMIC_RELAXED);
 	graph_unlock();
-	__atomic_store_n(&lksync_debug_locks, 1, __ATOMIC_RELAXED);
+	atomic_store_explicit(&lksync_debug_locks, 1, memory_order_relaxed);
 	ld_irq_restore(flags);
 }
 
