@@ -13,6 +13,10 @@
 
 /* Out of line: runs softirqs raised while bottom halves were disabled. */
 LKSYNC_API void lksync_bh_enable_slow(void);
+#ifdef LKSYNC_DEBUG
+/* lockdep (src/debug/lockdep.c): the locks held now are held with softirqs on. */
+LKSYNC_API void lksync_lockdep_softirqs_on(unsigned long ip);
+#endif
 
 /**
  * local_bh_disable - keep softirqs from running on this task; nests.
@@ -32,6 +36,9 @@ static __always_inline void local_bh_enable(void)
 {
 #ifdef LKSYNC_DEBUG
 	WARN_ON_ONCE(in_hardirq() || READ_ONCE(lksync_tls.irqs_off));
+	/* The outermost enable: as the kernel's lockdep_softirqs_on(). */
+	if (softirq_count() == SOFTIRQ_DISABLE_OFFSET)
+		lksync_lockdep_softirqs_on((unsigned long)__builtin_return_address(0));
 #endif
 	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
 	if (unlikely(READ_ONCE(lksync_tls.pending) & LKSYNC_PENDING_SOFTIRQ) &&

@@ -34,8 +34,22 @@ static __always_inline unsigned long arch_local_save_flags(void)
 	return READ_ONCE(lksync_tls.irqs_off);
 }
 
+#ifdef LKSYNC_DEBUG
+/* lockdep (src/debug/lockdep.c): the locks held now are held with interrupts on. */
+LKSYNC_API void lksync_lockdep_hardirqs_on(unsigned long ip);
+#endif
+
 static __always_inline void lksync_irq_set_enabled(void)
 {
+#ifdef LKSYNC_DEBUG
+	/*
+	 * The kernel's trace_hardirqs_on(): lockdep marks every held lock
+	 * HARDIRQ-ON, so a lock later taken in a handler is caught against a
+	 * holder that enabled interrupts after taking it.
+	 */
+	if (READ_ONCE(lksync_tls.irqs_off) && !in_hardirq())
+		lksync_lockdep_hardirqs_on((unsigned long)__builtin_return_address(0));
+#endif
 	barrier();
 	WRITE_ONCE(lksync_tls.irqs_off, 0);
 	barrier();
