@@ -203,6 +203,28 @@ TEST(contexts)
 	CHECK(has_state(1, 0, 1));
 }
 
+TEST(cant_sleep)
+{
+	char want[160];
+	int line;
+
+	reset();
+	spin_lock(&lock);
+	cant_sleep();		/* atomic: fine */
+	spin_unlock(&lock);
+	local_irq_disable();
+	cant_sleep();
+	local_irq_enable();
+	CHECK_EQ(nreports, 0);
+	line = __LINE__; cant_sleep();	/* preemptible: reported */
+	CHECK_EQ(nreports, 1);
+	snprintf(want, sizeof(want), "BUG: assuming atomic context at %s:%d\n", __FILE__, line);
+	CHECK(strstr(reports, want));
+	snprintf(want, sizeof(want), "in_atomic(): 0, irqs_disabled(): 0, pid: %d, name: %s\n",
+		 current->pid, current->comm);
+	CHECK(strstr(reports, want));
+}
+
 /* ---- interrupt handlers -------------------------------------------------- */
 
 static int dev;
@@ -434,6 +456,7 @@ int main(void)
 	RUN(spinlock_held);
 	RUN(rate_limit);
 	RUN(contexts);
+	RUN(cant_sleep);
 	RUN(hardirq);
 	RUN(softirq);
 	RUN(scheduling_while_atomic);

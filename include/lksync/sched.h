@@ -169,8 +169,17 @@ LKSYNC_API void lksync_might_sleep(const char *file, int line);
  * context reports at once. Context: any.
  */
 LKSYNC_API void lksync_might_sleep_ratelimit_reset(void);
+/*
+ * cant_sleep - annotate code that relies on running in atomic context; the
+ * debug flavor reports "BUG: assuming atomic context at FILE:LINE" when it
+ * runs preemptible (preempt_count() 0, interrupts enabled), rate limited as
+ * might_sleep(). Context: atomic (that is what it checks).
+ */
+LKSYNC_API void lksync_cant_sleep(const char *file, int line);
+#define cant_sleep()	lksync_cant_sleep(__FILE__, __LINE__)
 #else
 #define might_sleep()	do { } while (0)
+#define cant_sleep()	do { } while (0)
 #endif
 /* MAX_SCHEDULE_TIMEOUT - schedule_timeout() argument meaning "no timeout". */
 #define MAX_SCHEDULE_TIMEOUT	((long)(~0UL >> 1))

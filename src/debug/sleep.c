@@ -83,6 +83,29 @@ void lksync_might_sleep(const char *file, int line)
 		      count != 0, irqs, 0, t->pid, t->comm, count, 0, held);
 }
 
+/* The kernel's __cant_sleep(): the same rate limit, the opposite test. */
+void lksync_cant_sleep(const char *file, int line)
+{
+	struct task_struct *t;
+	unsigned long now, prev;
+	char head[320], held[HELD_TEXT_LEN];
+
+	if (likely(preempt_count() != 0 || irqs_disabled()))
+		return;
+	now = jiffies;
+	prev = __atomic_load_n(&prev_jiffy, __ATOMIC_RELAXED);
+	if (prev && time_before(now, prev + HZ))
+		return;
+	if (!__atomic_compare_exchange_n(&prev_jiffy, &prev, now ? now : 1, 0,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	t = current;
+	snprintf(head, sizeof(head), "BUG: assuming atomic context at %s:%d", file, line);
+	held_locks(t, held, sizeof(held));
+	lksync_report(head, "in_atomic(): %d, irqs_disabled(): %d, pid: %d, name: %s\n%s",
+		      0, 0, t->pid, t->comm, held);
+}
+
 /*
  * schedule() in atomic context: reported every time, as the kernel's
  * schedule_debug() does (it has no rate limit). The kernel then forces the
