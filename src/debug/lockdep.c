@@ -112,11 +112,19 @@ static __always_inline unsigned long ld_irq_save(void)
 	return flags;
 }
 
+/*
+ * Not local_irq_restore(): that tells lockdep that interrupts came back on
+ * (lksync_lockdep_hardirqs_on()); lockdep's own masking changes nothing.
+ */
 static __always_inline void ld_irq_restore(unsigned long flags)
 {
 	barrier();
-	if (!flags)
-		lksync_irq_set_enabled();
+	if (!flags) {
+		WRITE_ONCE(lksync_tls.irqs_off, 0);
+		barrier();
+		if (unlikely(READ_ONCE(lksync_tls.pending)))
+			lksync_irq_enable_slow();
+	}
 }
 
 int lksync_debug_locks_off(void)
@@ -1671,9 +1679,12 @@ static void mark_held_locks(struct ld_task *lt, int base_bit)
 	for (unsigned int i = 0; i < lt->lockdep_depth; i++) {
 		struct held_lock *h = &lt->held_locks[i];
 
-		if (!h->check || !h->class_idx)
+		int bit = base_bit + (h->read ? LOCK_USAGE_READ_MASK : 0);
+
+		if (!h->check || !h->class_idx ||
+		    (__atomic_load_n(&hlock_class(h)->usage_mask, __ATOMIC_RELAXED) & LOCKF(bit)))
 			continue;
-		if (!mark_lock(lt, h, base_bit + (h->read ? LOCK_USAGE_READ_MASK : 0)))
+		if (!mark_lock(lt, h, bit))
 			return;
 	}
 }
