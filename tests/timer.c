@@ -527,6 +527,51 @@ TEST(many_timers_in_order)
 	CHECK_EQ(many_early, 0);
 }
 
+/* ---- timers brought in by a cascade fire on time -------------------------- */
+
+#define NWRAP 6
+static struct timer_list wrap[NWRAP];
+static long wrap_late[NWRAP];
+static int wrap_fired;
+
+static void wrap_fn(struct timer_list *t)
+{
+	int i = (int)(t - wrap);
+
+	wrap_late[i] = (long)(jiffies - t->expires);
+	/* Release: the reader of wrap_fired sees wrap_late[i]. */
+	__atomic_add_fetch(&wrap_fired, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Timers armed more than 256 jiffies out sit in the wheel's second level
+ * and cascade into the first at a wrap (a jiffy that is a multiple of 256).
+ * Around such a wrap, each must still fire at its jiffy: a wheel that did
+ * not treat the wrap itself as due slept through the whole next window and
+ * fired them up to 255 jiffies late.
+ */
+TEST(cascaded_timers_not_late)
+{
+	unsigned long w = (jiffies + 300 + 255) & ~255UL;
+	static const long at[NWRAP] = { -2, -1, 0, 1, 10, 100 };
+	long long end;
+
+	for (int i = 0; i < NWRAP; i++) {
+		timer_setup(&wrap[i], wrap_fn, 0);
+		mod_timer(&wrap[i], w + (unsigned long)at[i]);
+	}
+	end = test_now_ms() + 3000;
+	while (__atomic_load_n(&wrap_fired, __ATOMIC_ACQUIRE) < NWRAP && test_now_ms() < end)
+		usleep(1000);
+	CHECK_EQ(__atomic_load_n(&wrap_fired, __ATOMIC_ACQUIRE), NWRAP);
+	for (int i = 0; i < NWRAP; i++) {
+		/* Generous for a loaded machine; the bug made it 150-255. */
+		if (wrap_late[i] < 0 || wrap_late[i] > 50)
+			printf("  timer at wrap%+ld fired %ld jiffies late\n", at[i], wrap_late[i]);
+		CHECK(wrap_late[i] >= 0 && wrap_late[i] <= 50);
+	}
+}
+
 int main(void)
 {
 	test_watchdog(60);
@@ -541,5 +586,6 @@ int main(void)
 	RUN(mod_timer_from_hardirq);
 	RUN(tick_routing);
 	RUN(many_timers_in_order);
+	RUN(cascaded_timers_not_late);
 	return test_done();
 }

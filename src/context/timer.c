@@ -255,6 +255,14 @@ static unsigned long wheel_next_event(void)
 	unsigned long clk = base.clk;
 	int index = clk & TVR_MASK, i;
 
+	/*
+	 * At a wrap (index 0) the outer levels cascade in before the slot
+	 * runs: tv1 is empty until then, so the run is due now. Scanning the
+	 * empty tv1 would answer clk + TVR_SIZE and sleep through every timer
+	 * the cascade was about to bring in (up to 255 jiffies late).
+	 */
+	if (!index)
+		return clk;
 	/* tv1 up to its wrap; at the wrap the outer levels cascade in. */
 	for (i = index; i < TVR_SIZE; i++)
 		if (base.tv1[i].next != &base.tv1[i])
