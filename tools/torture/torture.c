@@ -276,8 +276,16 @@ static void hold_delay(struct torture_thread *t)
 		BUMP(t->long_holds);
 		if ((cur->flags & TORTURE_SLEEPS) && (r & 2) && us >= 1000)
 			msleep(us / 1000);
-		else if ((cur->flags & TORTURE_SLEEPS) || (r & 1))
+		else if (cur->flags & TORTURE_SLEEPS)
 			usleep_range(us, us + us / 4);
+		else if (r & 1)
+			/*
+			 * A spinning lock's holder must not sleep (the debug
+			 * flavor reports it); here the OS takes its CPU away,
+			 * as a hypervisor takes a vCPU's: libc's sleep, which
+			 * lksync does not see as a kernel sleep.
+			 */
+			usleep(us);
 		else
 			udelay_busy(us);
 	} else if (chance(t, opt.long_hold * 10)) {
