@@ -19,10 +19,13 @@
  * owner checks catch what those would (the owner is the task, not the CPU).
  *
  * Lockup detector: a task that waits for a spinlock (spinning or parked in
- * the queued spinlock's slow path, src/locking/qspinlock.c) longer than the
- * bound reports "spinlock lockup suspected" once, naming the holder, and
- * goes on waiting. The bound is 1 s; LKSYNC_SPIN_LOCKUP_MS in the
- * environment (read once) or lksync_spin_lockup_ms sets it, 0 turns it off.
+ * the queued spinlock's slow path, src/locking/qspinlock.c) while one holder
+ * keeps it longer than the bound reports "spinlock lockup suspected" once,
+ * naming the holder, and goes on waiting. A lock that changes hands
+ * meanwhile restarts the clock: waiting long behind many holders on a
+ * loaded machine is not a lockup. The bound is 1 s; LKSYNC_SPIN_LOCKUP_MS
+ * in the environment (read once) or lksync_spin_lockup_ms sets it, 0 turns
+ * it off.
  *
  * The owner fields are read by other tasks without the lock: relaxed
  * atomics (a stale value can only miss a report, never make a false one:
@@ -44,8 +47,12 @@
 
 LKSYNC_API long lksync_spin_lockup_ms = -1;	/* -1: not set, take the environment's */
 
-/* The raw spinlock this task is waiting for, so that a lockup names it. */
+/*
+ * The raw spinlock this task is waiting for, so that a lockup names it,
+ * and its holder at the previous look (lksync_spin_lockup_progress()).
+ */
 static __thread raw_spinlock_t *waiting_for LKSYNC_TLS_MODEL;
+static __thread void *waiting_owner LKSYNC_TLS_MODEL;
 
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -157,12 +164,15 @@ void lksync_raw_spin_lock_init(raw_spinlock_t *lock, const char *name,
 void lksync_do_raw_spin_lock(raw_spinlock_t *lock)
 {
 	raw_spinlock_t *outer = waiting_for;
+	void *outer_owner = waiting_owner;
 
 	debug_spin_lock_before(lock);
-	/* An interrupt handler's wait on this thread saves and restores it. */
+	/* An interrupt handler's wait on this thread saves and restores them. */
+	waiting_owner = LOAD(lock->owner);
 	waiting_for = lock;
 	arch_spin_lock(&lock->raw_lock);
 	waiting_for = outer;
+	waiting_owner = outer_owner;
 	debug_spin_lock_after(lock);
 }
 
@@ -190,6 +200,25 @@ void lksync_do_raw_spin_unlock(raw_spinlock_t *lock)
 {
 	if (debug_spin_unlock(lock))
 		arch_spin_unlock(&lock->raw_lock);
+}
+
+/*
+ * Has @lock changed hands since the previous look? A bare arch lock (an
+ * rwlock's wait lock, the BKL) records no holder: always "yes", so its
+ * waits are not watched.
+ */
+int lksync_spin_lockup_progress(struct qspinlock *lock)
+{
+	raw_spinlock_t *raw = waiting_for;
+	void *owner;
+
+	if (!raw || &raw->raw_lock != lock)
+		return 1;
+	owner = LOAD(raw->owner);
+	if (owner == waiting_owner)
+		return 0;
+	waiting_owner = owner;
+	return 1;
 }
 
 void lksync_spin_lockup(struct qspinlock *lock, u64 waited_ns)

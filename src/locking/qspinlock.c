@@ -290,8 +290,10 @@ static inline u64 now_ns(void)
 
 /*
  * The debug flavor's lockup detector (DEBUG_SPINLOCK): every wait below
- * is bounded there (a sleep too), and after each one the waiter compares
- * how long it has waited with lksync_spin_lockup_bound(); past it, it
+ * is bounded there (a sleep too), and after each one the waiter looks
+ * whether the lock has changed hands since its previous look (then it
+ * starts timing again: a slow or oversubscribed machine is not a lockup)
+ * and how long one holder has kept it; past lksync_spin_lockup_bound() it
  * reports once (src/debug/spinlock_debug.c) and waits on. The release
  * flavor compiles none of it: its waits and their arguments are unchanged.
  */
@@ -306,14 +308,18 @@ struct lockup_watch {
 
 static void lockup_check(struct lockup_watch *w)
 {
-	u64 waited;
+	u64 now;
 
 	if (!w->bound || w->reported)
 		return;
-	waited = now_ns() - w->start;
-	if (waited > w->bound) {
+	now = now_ns();
+	if (lksync_spin_lockup_progress(w->lock)) {
+		w->start = now;
+		return;
+	}
+	if (now - w->start > w->bound) {
 		w->reported = 1;
-		lksync_spin_lockup(w->lock, waited);
+		lksync_spin_lockup(w->lock, now - w->start);
 	}
 }
 

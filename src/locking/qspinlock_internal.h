@@ -17,12 +17,16 @@ void lksync_queued_spin_lock_slowpath_brief(struct qspinlock *lock, u32 val);
 #ifdef LKSYNC_DEBUG
 /*
  * The spinlock lockup detector (DEBUG_SPINLOCK, src/debug/spinlock_debug.c):
- * lksync_spin_lockup_bound() is how long a task may wait for a lock, in ns
- * (0: no bound); the slow path calls lksync_spin_lockup() once per
- * acquisition that waits longer, which reports "spinlock lockup suspected"
- * naming the holder. The release flavor has neither.
+ * lksync_spin_lockup_bound() is how long a task may wait for a lock with no
+ * progress, in ns (0: no bound). The slow path asks
+ * lksync_spin_lockup_progress() at each look whether the lock has changed
+ * hands since its previous look (1: yes, or not known: the watch starts
+ * again), and calls lksync_spin_lockup() once when one holder has kept it
+ * past the bound, which reports "spinlock lockup suspected" naming the
+ * holder. The release flavor has none of them.
  */
 u64 lksync_spin_lockup_bound(void);
+int lksync_spin_lockup_progress(struct qspinlock *lock);
 void lksync_spin_lockup(struct qspinlock *lock, u64 waited_ns);
 #endif
 
