@@ -53,6 +53,7 @@
 #include <lksync/delay.h>
 #include <lksync/interrupt.h>
 #include <lksync/irqflags.h>
+#include <lksync/lockdep.h>
 #include <lksync/preempt.h>
 #include <lksync/processor.h>
 #include <lksync/sched.h>
@@ -1337,8 +1338,21 @@ int main(int argc, char **argv)
 	       "lksync-torture: exclude no concurrent threads; run one writer, or readers only\n");
 #endif
 	for (size_t i = 0; i < nrun; i++) {
-		unsigned long reports = lksync_report_count();
-		bool ok = run_type(run[i]);
+		unsigned long reports;
+		bool ok;
+
+#ifdef LKSYNC_DEBUG
+		/*
+		 * Each type is its own experiment, as each load of the
+		 * kernel's locktorture module runs one type: the types share
+		 * lock objects (spin_lock with interrupts on, spin_lock_irq
+		 * from a handler), which lockdep would rightly call
+		 * inconsistent if it remembered one type into the next.
+		 */
+		lksync_lockdep_reset();
+#endif
+		reports = lksync_report_count();
+		ok = run_type(run[i]);
 
 		/*
 		 * A correct lock type makes no report (a WARN, a BUG, and in
