@@ -9,6 +9,8 @@
 #include <lksync/sched.h>
 #include <lksync/lockdep.h>
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include "lksync_test.h"
 
 #ifndef LKSYNC_DEBUG
@@ -682,6 +684,38 @@ TEST(dot_file)
 	CHECK(strstr(text, "color=red") != NULL);
 }
 
+static void drop_sink(const char *text, void *arg)
+{
+	(void)text;
+	(void)arg;
+}
+
+TEST(panic_on_first_report)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit no_core = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		lksync_set_report_sink(drop_sink, NULL);
+		/* The held-locks listing is information: it must not abort. */
+		lksync_set_panic_on_warn(1);
+		lockdep_print_held_locks(NULL);
+		fresh();
+		LOCK(A);
+		LOCK(A);	/* reported, then abort() */
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	CHECK_EQ(lksync_set_panic_on_warn(0), 0);
+}
+
 TEST(cached_chain_cost)
 {
 	long iters = test_scale(1000000);
@@ -741,6 +775,7 @@ int main(void)
 	RUN(static_and_non_static_keys);
 	RUN(abba_two_tasks);
 	RUN(dot_file);
+	RUN(panic_on_first_report);
 	RUN(cached_chain_cost);
 	lksync_lockdep_reset();
 	return test_done();

@@ -45,6 +45,13 @@ void lksync_report(const char *headline, const char *fmt, ...);
 LKSYNC_API __cold void lksync_report_emit(const char *text);
 
 /*
+ * lksync_report_printk - hand @text (information, not a report: a listing
+ * of held locks, say) to the same sink, neither counted nor subject to
+ * LKSYNC_PANIC_ON_WARN. Context: any (no allocation).
+ */
+LKSYNC_API __cold void lksync_report_printk(const char *text);
+
+/*
  * lksync_report_symbol - write @addr as the kernel's %pS does,
  * "function+0xoff/0xsize" (or "object+0xoff", or the bare address), into
  * @buf. Context: any. Return: the length written.

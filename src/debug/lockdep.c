@@ -1956,7 +1956,7 @@ size_t lksync_debug_held_locks_text(struct task_struct *t, char *buf, size_t len
 
 static void ld_print_text(const char *text)
 {
-	lksync_report_emit(text);
+	lksync_report_printk(text);
 }
 
 void lksync_lockdep_print_held_locks(struct task_struct *task)

@@ -133,7 +133,7 @@ static void rb_task(struct rbuf *b)
  * interrupted this very thread while it emitted: waiting for ourselves would
  * never end, so that one is written at once, unlocked.
  */
-static void report_emit_text(const char *text, size_t len)
+static void report_emit_text(const char *text, size_t len, int count)
 {
 	lksync_report_sink_t sink;
 	int me = (int)gettid(), owner = 0, locked = 1;
@@ -147,7 +147,8 @@ static void report_emit_text(const char *text, size_t len)
 		owner = 0;
 		sched_yield();
 	}
-	__atomic_add_fetch(&report_count, 1, __ATOMIC_RELAXED);
+	if (count)
+		__atomic_add_fetch(&report_count, 1, __ATOMIC_RELAXED);
 	sink = __atomic_load_n(&report_sink, __ATOMIC_ACQUIRE);
 	if (sink) {
 		sink(text, report_sink_arg);
@@ -167,7 +168,7 @@ static void report_emit_text(const char *text, size_t len)
 
 static void report_emit(struct rbuf *b)
 {
-	report_emit_text(b->text, b->len);
+	report_emit_text(b->text, b->len, 1);
 }
 
 static void maybe_panic(void)
@@ -199,9 +200,16 @@ int lksync_set_panic_on_warn(int on)
 void lksync_report_emit(const char *text)
 {
 	report_depth++;
-	report_emit_text(text, strlen(text));
+	report_emit_text(text, strlen(text), 1);
 	report_depth--;
 	maybe_panic();
+}
+
+void lksync_report_printk(const char *text)
+{
+	report_depth++;
+	report_emit_text(text, strlen(text), 0);
+	report_depth--;
 }
 
 unsigned long lksync_report_symbol(char *buf, unsigned long len, const void *addr)
