@@ -312,6 +312,33 @@ TEST(bad_unlock_and_freed)
 	UNLOCK(B);
 }
 
+TEST(downgrade_and_set_class)
+{
+	static struct lock_class_key other;
+
+	fresh();
+	LOCK(A);
+	lock_downgrade(&A, _THIS_IP_);
+	CHECK_EQ(lock_is_held_type(&A, 1), 1);
+	CHECK_EQ(lock_is_held_type(&A, 0), 0);
+	UNLOCK(A);
+	/* A held lock moved to another class: B -> A is then no recursion on B. */
+	LOCK(B);
+	lock_set_class(&B, "B2", &other, 0, _THIS_IP_);
+	LOCK(A);
+	UNLOCK(A);
+	UNLOCK(B);
+	CHECK_EQ(test_reports, 0);
+	CHECK_EQ(lockdep_depth(current), 0);
+	lockdep_init_map(&B, "B", &kb, 0);
+	/* lock_contended() on a lock not being acquired (lock_stat on). */
+	lksync_lock_stat_enable(1);
+	lock_contended(&C, _THIS_IP_);
+	lksync_lock_stat_enable(0);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: bad contention detected!"));
+}
+
 TEST(held_locks_and_asserts)
 {
 	const char *buf = test_last_report;
@@ -763,6 +790,7 @@ int main(void)
 	RUN(trylock_adds_no_dependency);
 	RUN(nesting_annotations);
 	RUN(bad_unlock_and_freed);
+	RUN(downgrade_and_set_class);
 	RUN(held_locks_and_asserts);
 	RUN(hardirq_inconsistent);
 	RUN(softirq_inconsistent);

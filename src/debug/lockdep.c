@@ -1629,6 +1629,29 @@ out:
 	ld_irq_restore(flags);
 }
 
+/* lock_contended()/lock_acquired() on a lock the task is not acquiring. */
+static noinline __cold void print_lock_contention_bug(struct ld_task *lt,
+						      struct lockdep_map *lock,
+						      unsigned long ip)
+{
+	struct ld_buf *b;
+
+	if (!lksync_debug_locks_off() || debug_locks_silent)
+		return;
+	b = ld_report_begin();
+	if (!b)
+		return;
+	ld_header(b, "WARNING: bad contention detected!");
+	ld_printf(b, "%s/%d is trying to contend lock (%s) at:\n", lt->task->comm,
+		  lt->task->pid, lock->name ? lock->name : "(null)");
+	ld_printf(b, "[<%p>] ", (void *)ip);
+	ld_sym(b, ip);
+	ld_printf(b, "\nbut there are no locks held!\n");
+	ld_printf(b, "\nother info that might help us debug this:\n");
+	ld_held_locks(b, lt);
+	ld_report_end(b);
+}
+
 void lksync_lock_contended(struct lockdep_map *lock, unsigned long ip)
 {
 	struct ld_task *lt = ld_self;
@@ -1644,6 +1667,8 @@ void lksync_lock_contended(struct lockdep_map *lock, unsigned long ip)
 	h = find_held_lock(lt, lock, &i);
 	if (h && h->instance == lock)
 		lockstat_contended(h, lock, ip);
+	else if (!h && ld_enabled())
+		print_lock_contention_bug(lt, lock, ip);
 	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
@@ -1664,6 +1689,8 @@ void lksync_lock_acquired(struct lockdep_map *lock, unsigned long ip)
 	h = find_held_lock(lt, lock, &i);
 	if (h && h->instance == lock)
 		lockstat_acquired(h, lock, ip);
+	else if (!h && ld_enabled())
+		print_lock_contention_bug(lt, lock, ip);
 	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
