@@ -1116,6 +1116,30 @@ static void hardirq_unsafe_softirq_safe(void)
 	local_irq_enable();
 }
 
+/*
+ * The softirq form, reported as the order is made: C softirq-unsafe, A
+ * softirq-safe (taken in a tasklet), then A -> B and B -> C with bottom
+ * halves off: B -> C closes softirq-safe A -> B -> softirq-unsafe C.
+ */
+static void softirq_safe_unsafe_chain(void)
+{
+	L(C);
+	U(C);
+	run_softirq(a_lu);
+	local_bh_disable();
+	L(A);
+	L(B);
+	U(B);
+	U(A);
+	local_bh_enable();
+	local_bh_disable();
+	L(B);
+	L(C);	/* reported */
+	U(C);
+	U(B);
+	local_bh_enable();
+}
+
 static const int spin_col[] = { T_SPIN };
 static const int rlock_col[] = { T_RLOCK };
 static int e_q_circ(int t) { (void)t; return K_CIRCULAR; }
@@ -1128,9 +1152,11 @@ static void queued_tests(void)
 	row("hardirq read-lock/lock-read", queued_RE_Er, rlock_col, 1, e_q_circ, IC_NONE);
 	row("hardirq lock-read/read-lock", queued_ER_rE, rlock_col, 1, e_none, IC_NONE);
 	row("hardirq inversion", queued_inversion, rlock_col, 1, e_q_inv, IC_HARD);
-	header("irq safety through a chain", spin_col, 1);
+	header("irq safety through a chain of locks", spin_col, 1);
 	row("hardirq_unsafe_softirq_safe", hardirq_unsafe_softirq_safe, spin_col, 1,
 	    e_order, IC_HARD);
+	row("softirq-safe A -> B -> unsafe C", softirq_safe_unsafe_chain, spin_col, 1,
+	    e_order, IC_SOFT);
 }
 
 /* ---- nesting annotations -------------------------------------------------- */
