@@ -421,11 +421,12 @@ static void irq_scenario(int idx, void *arg)
 	case 1:		/* the writer, queued behind the reader */
 		while (__atomic_load_n(&irq_stage, __ATOMIC_ACQUIRE) != 1)
 			usleep(100);
-		write_lock(&irq_lock);
+		/* _irq: interrupt-context readers exist, as the kernel requires. */
+		write_lock_irq(&irq_lock);
 		__atomic_store_n(&irq_writer_in, 1, __ATOMIC_RELEASE);
 		usleep(20000);	/* hold it: interrupt readers must wait (and sleep) */
 		__atomic_store_n(&irq_writer_in, 2, __ATOMIC_RELEASE);
-		write_unlock(&irq_lock);
+		write_unlock_irq(&irq_lock);
 		break;
 	case 2:		/* readers in process and interrupt context */
 		while (__atomic_load_n(&irq_stage, __ATOMIC_ACQUIRE) != 1)
@@ -622,6 +623,12 @@ static double lost_scenario(void)
 	usleep(3000);	/* let it sleep in the futex */
 	t0 = now();
 	/* The racing unlocker's store, after a load that saw no _QW_PARKED. */
+#ifdef LKSYNC_DEBUG
+	/* Released behind the lock API's back: tell the debug checks. */
+	rwlock_release(&lost_lock.dep_map, _THIS_IP_);
+	lost_lock.owner = SPINLOCK_OWNER_INIT;
+	lost_lock.owner_cpu = -1;
+#endif
 	__atomic_store_n(&a->wlocked, 0, __ATOMIC_RELEASE);
 	preempt_enable();
 	while (__atomic_load_n(&lost_stage, __ATOMIC_ACQUIRE) != 1 && now() - t0 < 2)
