@@ -225,6 +225,32 @@ TEST(cant_sleep)
 	CHECK(strstr(reports, want));
 }
 
+TEST(blocking_op_in_sleep_state)
+{
+	static DEFINE_MUTEX(m);
+
+	reset();
+	set_current_state(TASK_INTERRUPTIBLE);
+	mutex_lock(&m);		/* the kernel's WARN_ONCE: it destroys the state */
+	mutex_unlock(&m);
+	__set_current_state(TASK_RUNNING);
+	CHECK_EQ(nreports, 1);
+	CHECK(strstr(reports, "do not call blocking ops when !TASK_RUNNING; state=1 set at [<0x"));
+	CHECK(strstr(reports, "WARNING: CPU: "));
+	CHECK_EQ(count_of(MIGHT_SLEEP_BUG), 0);	/* task context otherwise */
+	/* Once only, until the hook re-arms it. */
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	might_sleep();
+	__set_current_state(TASK_RUNNING);
+	CHECK_EQ(nreports, 1);
+	/* In TASK_RUNNING, or state set by a wake-up: quiet. */
+	reset();
+	set_current_state(TASK_INTERRUPTIBLE);
+	wake_up_process(current);
+	might_sleep();
+	CHECK_EQ(nreports, 0);
+}
+
 /* ---- interrupt handlers -------------------------------------------------- */
 
 static int dev;
@@ -457,6 +483,7 @@ int main(void)
 	RUN(rate_limit);
 	RUN(contexts);
 	RUN(cant_sleep);
+	RUN(blocking_op_in_sleep_state);
 	RUN(hardirq);
 	RUN(softirq);
 	RUN(scheduling_while_atomic);

@@ -46,6 +46,12 @@ struct task_struct {
 	 * tasks for the reports.
 	 */
 	void *debug_private;
+	/*
+	 * DEBUG_ATOMIC_SLEEP (src/debug/sleep.c): where the task last set
+	 * its state, for "do not call blocking ops when !TASK_RUNNING".
+	 * Written and read by the task itself.
+	 */
+	unsigned long task_state_change;
 #endif
 };
 
@@ -111,13 +117,23 @@ static inline pid_t task_tgid_nr(const struct task_struct *t) { return t->tgid; 
 /* task_is_running - is @p in TASK_RUNNING? Context: any. Return: true if so. */
 #define task_is_running(p)	(READ_ONCE((p)->__state) == TASK_RUNNING)
 
+/* Debug flavor: remember where the state was set (see task_state_change). */
+#ifdef LKSYNC_DEBUG
+#define __lksync_state_change()							\
+	((void)(current->task_state_change =					\
+		({ __label__ __here; __here: (unsigned long)&&__here; })))
+#else
+#define __lksync_state_change()	((void)0)
+#endif
+
 /*
  * __set_current_state - set this task's state with no barrier: for setting
  * TASK_RUNNING, or when a lock already orders the condition test.
  * Context: task (process) context.
  */
 #define __set_current_state(state_value)					\
-	__atomic_store_n(&current->__state, (state_value), __ATOMIC_RELAXED)
+	(__lksync_state_change(),						\
+	 __atomic_store_n(&current->__state, (state_value), __ATOMIC_RELAXED))
 
 /*
  * set_current_state - set this task's state, then a full barrier, so that
@@ -142,6 +158,7 @@ static inline pid_t task_tgid_nr(const struct task_struct *t) { return t->tgid; 
  * threads still run on several CPUs.
  */
 #define set_current_state(state_value) do {					\
+	__lksync_state_change();						\
 	__atomic_store_n(&current->__state, (state_value), __ATOMIC_RELAXED);	\
 	__smp_mb();								\
 } while (0)
@@ -166,7 +183,9 @@ LKSYNC_API void lksync_might_sleep(const char *file, int line);
 /*
  * lksync_might_sleep_ratelimit_reset - test hook (debug flavor only): forget
  * the once-a-second rate limit, so the next might_sleep() from atomic
- * context reports at once. Context: any.
+ * context reports at once, and re-arm the once-only warning "do not call
+ * blocking ops when !TASK_RUNNING" (might_sleep() after set_current_state()
+ * set a sleeping state). Context: any.
  */
 LKSYNC_API void lksync_might_sleep_ratelimit_reset(void);
 /*

@@ -20,7 +20,9 @@
  * records it; lksync's preempt_count_add() does not, so "Preemption
  * disabled at:" is not printed.
  */
+#include <dlfcn.h>
 #include <stdio.h>
+#include <string.h>
 #include <lksync/sched.h>
 #include <lksync/jiffies.h>
 #include <lksync/bug.h>
@@ -36,9 +38,12 @@
  */
 static unsigned long prev_jiffy;
 
+static int state_warned;
+
 void lksync_might_sleep_ratelimit_reset(void)
 {
 	__atomic_store_n(&prev_jiffy, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&state_warned, 0, __ATOMIC_RELAXED);
 }
 
 /* Room for MAX_LOCK_DEPTH lines of the held-lock section. */
@@ -50,13 +55,46 @@ static void held_locks(struct task_struct *t, char *buf, size_t len)
 	lksync_debug_held_locks_text(t, buf, len);
 }
 
+/*
+ * A blocking call made after set_current_state() would overwrite that
+ * state with its own and return TASK_RUNNING: the caller's sleep is lost.
+ * The kernel warns once (WARN_ONCE); the test hook re-arms it. Only in
+ * task context: a handler sees the state of the task it interrupted.
+ */
+static void check_state(struct task_struct *t)
+{
+	unsigned int state = __atomic_load_n(&t->__state, __ATOMIC_RELAXED);
+	unsigned long ip = t->task_state_change;
+	Dl_info info;
+	const char *sym = "?";
+	unsigned long off = 0;
+
+	if (likely(state == TASK_RUNNING || !ip) || !in_task())
+		return;
+	if (__atomic_exchange_n(&state_warned, 1, __ATOMIC_RELAXED))
+		return;
+	if (dladdr((void *)ip, &info) && info.dli_sname) {
+		sym = info.dli_sname;
+		off = ip - (unsigned long)info.dli_saddr;
+	} else if (info.dli_fname) {
+		sym = strrchr(info.dli_fname, '/') ? strrchr(info.dli_fname, '/') + 1
+						    : info.dli_fname;
+		off = ip - (unsigned long)info.dli_fbase;
+	}
+	lksync_warn_slowpath(__FILE__, __LINE__, __func__,
+			     "do not call blocking ops when !TASK_RUNNING; state=%x set at [<%p>] %s+0x%lx\n",
+			     state & ~LKSYNC_TASK_PARKED, (void *)ip, sym, off);
+}
+
 void lksync_might_sleep(const char *file, int line)
 {
-	struct task_struct *t;
+	struct task_struct *t = lksync_tls.task;
 	unsigned long now, prev;
 	char head[320], held[HELD_TEXT_LEN];
 	int count = preempt_count(), irqs = irqs_disabled();
 
+	if (t)
+		check_state(t);
 	if (likely(count == 0 && !irqs))
 		return;
 	/*
