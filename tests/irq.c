@@ -284,6 +284,12 @@ TEST(shared)
 	CHECK_EQ(request_irq(15, count_handler, IRQF_SHARED | IRQF_ONESHOT, "shC", &dev_c), -EBUSY);
 	CHECK_EQ(request_irq(15, count_handler, IRQF_SHARED | IRQF_NO_AUTOEN, "shC", &dev_c),
 		 -EINVAL);
+	/* IRQF_COND_SUSPEND is for shared lines only, and not with IRQF_NO_SUSPEND. */
+	CHECK_EQ(request_irq(16, count_handler, IRQF_COND_SUSPEND, "cs", &dev_c), -EINVAL);
+	CHECK_EQ(request_irq(16, count_handler, IRQF_SHARED | IRQF_NO_SUSPEND |
+			     IRQF_COND_SUSPEND, "cs", &dev_c), -EINVAL);
+	CHECK_EQ(request_irq(16, count_handler, IRQF_SHARED | IRQF_COND_SUSPEND, "cs", &dev_c), 0);
+	CHECK(!strcmp(free_irq(16, &dev_c), "cs"));
 	CHECK_EQ(lksync_irq_raise(15), 0);
 	CHECK(WAIT_FOR(__atomic_load_n(&shared_a, __ATOMIC_ACQUIRE) == 1 &&
 		       __atomic_load_n(&shared_b, __ATOMIC_ACQUIRE) == 1, 5000));
@@ -468,6 +474,27 @@ static void thr_releaser(struct test_task *t)
 	(void)t;
 	msleep(30);
 	__atomic_store_n(&thr_allowed, thr_release_to, __ATOMIC_RELEASE);
+}
+
+static irqreturn_t both_handler(int irq, void *dev)
+{
+	(void)irq;
+	(void)dev;
+	__atomic_add_fetch(&thr_primary, 1, __ATOMIC_RELEASE);
+	return IRQ_HANDLED | IRQ_WAKE_THREAD;
+}
+
+/* Only exactly IRQ_WAKE_THREAD wakes the thread, as the kernel's switch on the result. */
+TEST(threaded_wakes_on_exact_result)
+{
+	thr_reset();
+	__atomic_store_n(&thr_allowed, 1000, __ATOMIC_RELEASE);
+	CHECK_EQ(request_threaded_irq(19, both_handler, thr_fn, 0, "both", &dev_a), 0);
+	CHECK_EQ(lksync_irq_raise(19), 0);
+	CHECK(WAIT_FOR(THR(primary) == 1, 5000));
+	msleep(50);
+	CHECK_EQ(THR(started), 0);
+	free_irq(19, &dev_a);
 }
 
 TEST(threaded_oneshot)
@@ -860,6 +887,7 @@ int main(void)
 	RUN(disable_enable);
 	RUN(synchronize);
 	RUN(threaded_oneshot);
+	RUN(threaded_wakes_on_exact_result);
 	RUN(sleepers);
 	RUN(irqsave_vs_handler);
 	RUN(plain_lock_deadlocks);

@@ -527,6 +527,28 @@ TEST(many_timers_in_order)
 	CHECK_EQ(many_early, 0);
 }
 
+/* ---- round_jiffies*() ------------------------------------------------------ */
+
+TEST(round_jiffies)
+{
+	unsigned long base = (jiffies / HZ + 5) * HZ;	/* a whole second, in the future */
+	unsigned long r;
+
+	CHECK_EQ(round_jiffies(base), base);
+	CHECK_EQ(round_jiffies(base + 1), base);		/* under HZ/4: down */
+	CHECK_EQ(round_jiffies(base + HZ / 2), base + HZ);	/* else up */
+	CHECK_EQ(round_jiffies_up(base), base + HZ);		/* always up, as the kernel */
+	CHECK_EQ(round_jiffies_up(base + 1), base + HZ);
+	/* Never into the past: a value that would round to it comes back unchanged. */
+	r = jiffies - 20 * HZ + 1;
+	CHECK_EQ(round_jiffies(r), r);
+	CHECK_EQ(round_jiffies_up(r), r);
+	r = round_jiffies_relative(5 * HZ);
+	CHECK(r >= 4 * HZ && r <= 6 * HZ);
+	r = round_jiffies_up_relative(5 * HZ);
+	CHECK(r > 5 * HZ - 2 && r <= 6 * HZ);
+}
+
 /* ---- timers brought in by a cascade fire on time -------------------------- */
 
 #define NWRAP 6
@@ -587,5 +609,6 @@ int main(void)
 	RUN(tick_routing);
 	RUN(many_timers_in_order);
 	RUN(cascaded_timers_not_late);
+	RUN(round_jiffies);
 	return test_done();
 }

@@ -289,9 +289,10 @@ static inline unsigned long round_jiffies_relative(unsigned long j)
 }
 static inline unsigned long round_jiffies_up(unsigned long j)
 {
-	unsigned long rem = j % HZ;
+	/* Always up, a whole multiple included (j + HZ), as the kernel's. */
+	unsigned long up = j - j % HZ + HZ;
 
-	return rem ? j - rem + HZ : j;
+	return time_is_after_jiffies(up) ? up : j;
 }
 static inline unsigned long round_jiffies_up_relative(unsigned long j)
 {

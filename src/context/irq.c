@@ -229,7 +229,8 @@ static irqreturn_t irq_run_actions(struct irq_desc *desc, unsigned int irq)
 			WARN_ONCE(1, "irq %u handler %p enabled interrupts\n", irq, (void *)a->handler);
 			local_irq_disable();
 		}
-		if (r & IRQ_WAKE_THREAD) {
+		/* Exactly IRQ_WAKE_THREAD, as the kernel's switch on the result. */
+		if (r == IRQ_WAKE_THREAD) {
 			if (unlikely(!a->thread_fn))
 				WARN_ONCE(1, "IRQ %u device %s returned IRQ_WAKE_THREAD but no thread function available.",
 					  irq, a->name);
@@ -531,7 +532,7 @@ int lksync_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 		return -EINVAL;
 	if (((flags & IRQF_SHARED) && !dev_id) ||
 	    ((flags & IRQF_SHARED) && (flags & IRQF_NO_AUTOEN)) ||
-	    (!(flags & IRQF_NO_SUSPEND) && (flags & IRQF_COND_SUSPEND)) ||
+	    (!(flags & IRQF_SHARED) && (flags & IRQF_COND_SUSPEND)) ||
 	    ((flags & IRQF_NO_SUSPEND) && (flags & IRQF_COND_SUSPEND)))
 		return -EINVAL;
 	if (!handler) {
