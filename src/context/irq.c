@@ -179,14 +179,23 @@ static void irq_set_target_locked(struct irq_desc *desc, unsigned int irq, struc
 {
 	struct task_struct *old = desc->target;
 
-	if (t && !task_routable(t))
+	/*
+	 * ROUTED is set and DEAD tested in one RMW, against the exit path's
+	 * one RMW the other way round (lksync_irq_task_exit()): either the
+	 * exit sees ROUTED and moves this line on, or we see DEAD and route
+	 * elsewhere. Testing first and setting after left a window where
+	 * neither happened and the line kept signalling a dead thread.
+	 */
+	if (t && ((__atomic_fetch_or(task_irq_word(t), IRQ_TASK_ROUTED, __ATOMIC_ACQ_REL) &
+		   IRQ_TASK_DEAD) || (__atomic_load_n(&t->flags, __ATOMIC_RELAXED) & PF_EXITING)))
 		t = NULL;
-	if (!t)
+	if (!t) {
 		t = lksync_ksoftirqd_task(irq);
-	if (t) {
-		get_task_struct(t);
-		__atomic_or_fetch(task_irq_word(t), IRQ_TASK_ROUTED, __ATOMIC_RELAXED);
+		if (t)
+			__atomic_or_fetch(task_irq_word(t), IRQ_TASK_ROUTED, __ATOMIC_RELAXED);
 	}
+	if (t)
+		get_task_struct(t);
 	desc->target = t;
 	if (old)
 		put_task_struct(old);

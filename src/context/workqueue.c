@@ -594,7 +594,7 @@ bool lksync_flush_delayed_work(struct delayed_work *dwork)
 	unsigned long flags;
 
 	lksync_wq_prepare();
-	for (;;) {
+	for (unsigned int spins = 0;; spins++) {
 		unsigned long data;
 
 		local_irq_save(flags);
@@ -614,7 +614,11 @@ bool lksync_flush_delayed_work(struct delayed_work *dwork)
 		if (!(data & WORK_STRUCT_PENDING) || (data & WORK_STRUCT_PWQ) ||
 		    (data & WORK_OFFQ_CANCELING))
 			break;
-		cpu_relax();
+		/* The queuer may be descheduled on a busy machine: give it the CPU. */
+		if ((spins & 63) == 63)
+			yield();
+		else
+			cpu_relax();
 	}
 	return __flush_work(&dwork->work);
 }
