@@ -497,6 +497,36 @@ TEST(threaded_wakes_on_exact_result)
 	free_irq(19, &dev_a);
 }
 
+/*
+ * A thread function that requests and frees another line while free_irq()
+ * of its own line waits for it: the lines' setup locks are separate, as the
+ * kernel's per-descriptor request_mutex (one global lock deadlocked here).
+ */
+static int cross_freeing, cross_ret = 1;
+
+static irqreturn_t cross_thread_fn(int irq, void *dev)
+{
+	(void)irq;
+	(void)dev;
+	while (!__atomic_load_n(&cross_freeing, __ATOMIC_ACQUIRE))
+		msleep(1);
+	msleep(20);	/* free_irq(20) is waiting for us by now */
+	cross_ret = request_irq(21, nop_handler, 0, "cross-b", &dev_b);
+	if (!cross_ret)
+		free_irq(21, &dev_b);
+	return IRQ_HANDLED;
+}
+
+TEST(thread_requests_other_line_during_free)
+{
+	CHECK_EQ(request_threaded_irq(20, NULL, cross_thread_fn, IRQF_ONESHOT, "cross-a", &dev_a), 0);
+	CHECK_EQ(lksync_irq_raise(20), 0);
+	msleep(10);
+	__atomic_store_n(&cross_freeing, 1, __ATOMIC_RELEASE);
+	CHECK(!strcmp(free_irq(20, &dev_a), "cross-a"));	/* waits for the thread */
+	CHECK_EQ(cross_ret, 0);
+}
+
 TEST(threaded_oneshot)
 {
 	struct test_task rel;
@@ -888,6 +918,7 @@ int main(void)
 	RUN(synchronize);
 	RUN(threaded_oneshot);
 	RUN(threaded_wakes_on_exact_result);
+	RUN(thread_requests_other_line_during_free);
 	RUN(sleepers);
 	RUN(irqsave_vs_handler);
 	RUN(plain_lock_deadlocks);

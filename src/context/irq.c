@@ -94,11 +94,16 @@ struct irq_desc {
 	unsigned long unhandled;	/* runs where every handler said IRQ_NONE */
 	unsigned long spurious;		/* raised or delivered with no action */
 	struct wait_queue_head wait_for_threads;
+	/*
+	 * Serializes request_irq()/free_irq()/lksync_irq_route() on this line,
+	 * as the kernel's per-descriptor request_mutex: one global mutex held
+	 * across free_irq()'s synchronize_irq() and kthread_stop() deadlocked
+	 * a threaded handler that requested or freed another line meanwhile.
+	 */
+	struct mutex request_mutex;
 };
 
 static struct irq_desc irq_descs[NR_IRQS];
-/* Serializes request_irq()/free_irq()/lksync_irq_route(), as the kernel's request_mutex. */
-static DEFINE_MUTEX(irq_setup_mutex);
 static pthread_once_t irq_signal_once = PTHREAD_ONCE_INIT;
 
 static unsigned long *task_irq_word(struct task_struct *t)
@@ -418,7 +423,7 @@ int lksync_irq_route(unsigned int irq, struct task_struct *task)
 	if (irq >= NR_IRQS)
 		return -EINVAL;
 	desc = &irq_descs[irq];
-	mutex_lock(&irq_setup_mutex);
+	mutex_lock(&desc->request_mutex);
 	raw_spin_lock_irqsave(&desc->lock, flags);
 	if (!desc->action)
 		ret = -EINVAL;
@@ -427,7 +432,7 @@ int lksync_irq_route(unsigned int irq, struct task_struct *task)
 	else
 		irq_set_target_locked(desc, irq, task ? task : desc->owner);
 	raw_spin_unlock_irqrestore(&desc->lock, flags);
-	mutex_unlock(&irq_setup_mutex);
+	mutex_unlock(&desc->request_mutex);
 	return ret;
 }
 
@@ -585,11 +590,11 @@ int lksync_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 		action->thread = t;
 	}
 	desc = &irq_descs[irq];
-	mutex_lock(&irq_setup_mutex);
+	mutex_lock(&desc->request_mutex);
 	raw_spin_lock_irqsave(&desc->lock, iflags);
 	ret = irq_setup_action(desc, action);
 	raw_spin_unlock_irqrestore(&desc->lock, iflags);
-	mutex_unlock(&irq_setup_mutex);
+	mutex_unlock(&desc->request_mutex);
 	if (ret) {
 		if (action->thread)
 			kthread_stop(action->thread);
@@ -654,14 +659,14 @@ const void *lksync_free_irq(unsigned int irq, void *dev_id)
 	desc = &irq_descs[irq];
 	WARN(in_interrupt(), "Trying to free IRQ %u from IRQ context!\n", irq);
 	might_sleep();
-	mutex_lock(&irq_setup_mutex);
+	mutex_lock(&desc->request_mutex);
 	raw_spin_lock_irqsave(&desc->lock, flags);
 	for (link = &desc->action; (action = *link); link = &action->next)
 		if (action->dev_id == dev_id)
 			break;
 	if (!action) {
 		raw_spin_unlock_irqrestore(&desc->lock, flags);
-		mutex_unlock(&irq_setup_mutex);
+		mutex_unlock(&desc->request_mutex);
 		WARN(1, "Trying to free already-free IRQ %u\n", irq);
 		return NULL;
 	}
@@ -680,7 +685,7 @@ const void *lksync_free_irq(unsigned int irq, void *dev_id)
 	lksync_synchronize_irq(irq);
 	if (action->thread)
 		kthread_stop(action->thread);
-	mutex_unlock(&irq_setup_mutex);
+	mutex_unlock(&desc->request_mutex);
 	if (target)
 		put_task_struct(target);
 	if (owner)
@@ -784,5 +789,6 @@ __attribute__((constructor)) static void irq_descs_init(void)
 		raw_spin_lock_init(&irq_descs[i].lock);
 		irq_descs[i].depth = 1;
 		init_waitqueue_head(&irq_descs[i].wait_for_threads);
+		mutex_init(&irq_descs[i].request_mutex);
 	}
 }
