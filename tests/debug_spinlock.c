@@ -425,7 +425,9 @@ TEST(seqcount_and_queues)
 	seqcount_init(&s);
 	CHECK(s.dep_map.key != NULL);
 	CHECK(strcmp(s.dep_map.name, "&s") == 0);
-	CHECK(static_sl.seqcount.seqcount.dep_map.key == NULL);	/* static: its own class */
+	/* DEFINE_SEQLOCK(): its seqcount and lock are classes of their own, by address. */
+	CHECK((void *)static_sl.seqcount.seqcount.dep_map.key == (void *)&static_sl.seqcount);
+	CHECK((void *)static_sl.lock.dep_map.key == (void *)&static_sl.lock);
 	seqlock_init(&sl);
 	CHECK(sl.seqcount.seqcount.dep_map.key != NULL);
 	CHECK(sl.lock.dep_map.key != NULL);

@@ -46,17 +46,19 @@ struct mutex {
 
 #define __MUTEX_INITIALIZER_KEY(lockname, key)					\
 	{ .owner = ATOMIC_LONG_INIT(0),						\
-	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(lockname.wait_lock),		\
+	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER_KEY(lockname.wait_lock,	\
+						       &(lockname).wait_lock),	\
 	  .handoff_at = 0,							\
 	  .wait_list = LIST_HEAD_INIT(lockname.wait_list),			\
 	  __DEBUG_MUTEX_INITIALIZER(lockname)					\
 	  __DEP_MAP_MUTEX_INITIALIZER(lockname, key) }
 
 /*
- * __MUTEX_INITIALIZER - the value of an unlocked mutex named @lockname
- * (in the debug flavor a static lock: its own lockdep class).
+ * __MUTEX_INITIALIZER - the value of an unlocked mutex named @lockname (an
+ * lvalue: the mutex itself). In the debug flavor the mutex and its wait
+ * lock are each their own lockdep class, keyed by their addresses.
  */
-#define __MUTEX_INITIALIZER(lockname)	__MUTEX_INITIALIZER_KEY(lockname, NULL)
+#define __MUTEX_INITIALIZER(lockname)	__MUTEX_INITIALIZER_KEY(lockname, &(lockname))
 
 /* DEFINE_MUTEX - define and initialize an unlocked struct mutex @mutexname. */
 #define DEFINE_MUTEX(mutexname)							\

@@ -78,14 +78,16 @@ struct rw_semaphore {
 	  .owner = ATOMIC_LONG_INIT(0),						\
 	  .osq = ATOMIC_INIT(0),						\
 	  .reader_head = 0,							\
-	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(name.wait_lock),		\
+	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER_KEY(name.wait_lock,		\
+						       &(name).wait_lock),	\
 	  .wait_list = LIST_HEAD_INIT((name).wait_list),			\
 	  __RWSEM_DEP_MAP_INIT(name, key) }
 /*
  * __RWSEM_INITIALIZER - static initializer of an unlocked rw_semaphore @name
- * (in the debug flavor its own lockdep class).
+ * (an lvalue: the rwsem itself; in the debug flavor the rwsem and its wait
+ * lock are each their own lockdep class, keyed by their addresses).
  */
-#define __RWSEM_INITIALIZER(name)	__RWSEM_INITIALIZER_KEY(name, NULL)
+#define __RWSEM_INITIALIZER(name)	__RWSEM_INITIALIZER_KEY(name, &(name))
 
 /* DECLARE_RWSEM - define and initialize an unlocked rw_semaphore @name. */
 #define DECLARE_RWSEM(name)							\

@@ -28,10 +28,12 @@
 #include <lksync/spinlock.h>
 
 #ifdef LKSYNC_DEBUG
-#define SEQCOUNT_DEP_MAP_INIT(lockname)	, .dep_map = { .name = #lockname }
+#define SEQCOUNT_DEP_MAP_INIT_KEY(lockname, _key)				\
+	, .dep_map = { .key = (void *)(_key), .name = #lockname }
 #else
-#define SEQCOUNT_DEP_MAP_INIT(lockname)
+#define SEQCOUNT_DEP_MAP_INIT_KEY(lockname, _key)
 #endif
+#define SEQCOUNT_DEP_MAP_INIT(lockname)	SEQCOUNT_DEP_MAP_INIT_KEY(lockname, NULL)
 /* SEQCNT_ZERO - static initializer for a seqcount_t (debug flavor: its own lockdep class). */
 #define SEQCNT_ZERO(name)	{ .sequence = 0 SEQCOUNT_DEP_MAP_INIT(name) }
 /* SEQCNT_LOCKNAME_ZERO - static initializers for the lock-associated forms. */
@@ -351,8 +353,15 @@ typedef struct {
 /* SEQLOCK_UNLOCKED - legacy (removed in 2.6.3x) initializer: `seqlock_t x = SEQLOCK_UNLOCKED;`. */
 #define SEQLOCK_UNLOCKED	__SEQLOCK_UNLOCKED(old_style_seqlock_init)
 
-/* DEFINE_SEQLOCK - define and initialize a seqlock_t named @sl. */
-#define DEFINE_SEQLOCK(sl)	seqlock_t sl = __SEQLOCK_UNLOCKED(sl)
+/*
+ * DEFINE_SEQLOCK - define and initialize a seqlock_t named @sl (in the debug
+ * flavor its seqcount and its lock are their own classes, by address).
+ */
+#define DEFINE_SEQLOCK(sl)							\
+	seqlock_t sl = {							\
+		.seqcount = { .seqcount = { .sequence = 0			\
+			SEQCOUNT_DEP_MAP_INIT_KEY(sl.seqcount, &(sl).seqcount) } }, \
+		.lock = { { .rlock = ___SPIN_LOCK_INITIALIZER_KEY(sl, &(sl).lock) } } }
 
 /**
  * seqlock_init - runtime initializer for a seqlock_t

@@ -92,7 +92,8 @@ LKSYNC_API int lksync_woken_wake_function(struct wait_queue_entry *wq_entry, uns
 	struct wait_queue_entry name = __WAITQUEUE_INITIALIZER(name, tsk)
 
 #define __WAIT_QUEUE_HEAD_INITIALIZER(name) {					\
-	.lock		= __SPIN_LOCK_INITIALIZER(name.lock),			\
+	.lock		= { { .rlock = ___SPIN_LOCK_INITIALIZER_KEY(name.lock,	\
+						&(name).lock) } },		\
 	.head		= LIST_HEAD_INIT(name.head) }
 
 /* DECLARE_WAIT_QUEUE_HEAD - define and initialize an empty queue @name. */
@@ -676,7 +677,7 @@ struct swait_queue {
 	struct swait_queue name = __SWAITQUEUE_INITIALIZER(name)
 
 #define __SWAIT_QUEUE_HEAD_INITIALIZER(name) {					\
-	.lock		= __RAW_SPIN_LOCK_INITIALIZER(name.lock),		\
+	.lock		= __RAW_SPIN_LOCK_INITIALIZER_KEY(name.lock, &(name).lock), \
 	.task_list	= LIST_HEAD_INIT((name).task_list) }
 
 /* DECLARE_SWAIT_QUEUE_HEAD - define and initialize an empty simple queue @name. */
