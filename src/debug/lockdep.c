@@ -777,7 +777,7 @@ static noinline __cold void print_circular_bug(struct ld_task *lt, struct held_l
 	ld_printf(b, "                               ");
 	ld_rname(b, 0, parent);
 	ld_printf(b, "                               ");
-	ld_rname(b, prev->read, tgt);
+	ld_rname(b, 0, tgt);
 	ld_printf(b, "  ");
 	ld_rname(b, next->read, source);
 	ld_printf(b, "\n *** DEADLOCK ***\n\n");
