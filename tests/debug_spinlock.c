@@ -364,13 +364,14 @@ TEST(lockdep_hooks)
 {
 	spinlock_t a, b;
 	rwlock_t rw;
-	int before;
+	int before, before_nest;
 
 	if (!lockdep_real()) {
 		printf("  (lockdep not built in: hooks not checked)\n");
 		return;
 	}
 	rearm();
+	before_nest = test_reports;
 	init_here(&a);
 	init_here(&b);			/* same class as a */
 	rwlock_init(&rw);
@@ -382,6 +383,24 @@ TEST(lockdep_hooks)
 	spin_unlock(&b);
 	spin_unlock(&a);
 	CHECK(!lockdep_is_held(&a));
+	{
+		/* Many locks of one class under an outer lock: legal in any order. */
+		unsigned long flags, flags2;
+
+		spin_lock(&static_lock);
+		spin_lock_nest_lock(&b, &static_lock);
+		spin_lock_nest_lock(&a, &static_lock);
+		CHECK(lockdep_is_held(&a) && lockdep_is_held(&b));
+		spin_unlock(&a);
+		spin_unlock(&b);
+		spin_unlock(&static_lock);
+		spin_lock_irqsave(&a, flags);
+		spin_lock_irqsave_nested(&b, flags2, SINGLE_DEPTH_NESTING);
+		spin_unlock_irqrestore(&b, flags2);
+		spin_unlock_irqrestore(&a, flags);
+		CHECK(!irqs_disabled());
+		CHECK_EQ(test_reports, before_nest);
+	}
 	CHECK_EQ(spin_trylock(&a), 1);
 	CHECK(lockdep_is_held(&a));
 	spin_unlock(&a);
