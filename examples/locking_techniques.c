@@ -7,12 +7,38 @@
 #include <linux/bitops.h>
 #include <linux/spinlock.h>
 #include <linux/printk.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 static spinlock_t mr_lock = SPIN_LOCK_UNLOCKED;
 static rwlock_t mr_rwlock = RW_LOCK_UNLOCKED;
 static unsigned long word;
+
+/*
+ * Can another task take mr_rwlock for reading now? (The same task taking it
+ * twice would be recursion, a deadlock in waiting once a writer queues; the
+ * debug flavor reports it.)
+ */
+static void *try_reader(void *arg)
+{
+	int *ok = arg;
+
+	*ok = read_trylock(&mr_rwlock);
+	if (*ok)
+		read_unlock(&mr_rwlock);
+	return NULL;
+}
+
+static int read_can_lock_shared(void)
+{
+	pthread_t t;
+	int ok = 0;
+
+	pthread_create(&t, NULL, try_reader, &ok);
+	pthread_join(t, NULL);
+	return ok;
+}
 
 int main(void)
 {
@@ -47,10 +73,14 @@ int main(void)
 	spin_unlock_bh(&mr_lock);
 
 	read_lock(&mr_rwlock);		/* readers may share the lock */
-	read_lock(&mr_rwlock);
-	read_unlock(&mr_rwlock);
+	/* critical section (read only) ... */
+	if (IS_ENABLED(CONFIG_SMP) && !read_can_lock_shared())
+		return 1;
 	read_unlock(&mr_rwlock);
 	write_lock(&mr_rwlock);		/* a writer excludes everyone */
+	/* critical section (read and write) ... */
+	if (IS_ENABLED(CONFIG_SMP) && read_can_lock_shared())
+		return 1;
 	write_unlock(&mr_rwlock);
 
 	pr_info("locking techniques: ok (irqs %s, preempt_count %d)\n",
