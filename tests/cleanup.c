@@ -46,6 +46,11 @@ TEST(guard_scope)
 	CHECK_EQ(guarded_return(0), 2);
 	CHECK(FREE(&sl));
 	CHECK_EQ(preempt_count(), 0);
+#ifdef LKSYNC_DEBUG
+	/* The outer restore then finds interrupts on: DEBUG_IRQFLAGS says so. */
+	lksync_set_report_sink(test_report_sink, NULL);
+	test_reports = 0;
+#endif
 	{
 		guard(spinlock_irqsave)(&sl);
 		CHECK(irqs_disabled());
@@ -57,6 +62,11 @@ TEST(guard_scope)
 		/* irq guard re-enabled interrupts: the kernel's _irq semantics */
 		CHECK(!irqs_disabled());
 	}
+#ifdef LKSYNC_DEBUG
+	lksync_set_report_sink(NULL, NULL);
+	CHECK_EQ(test_reports, 1);
+	CHECK(strstr(test_last_report, "raw_local_irq_restore() called with IRQs enabled") != NULL);
+#endif
 	CHECK(FREE(&sl));
 	{
 		local_irq_disable();
