@@ -724,6 +724,17 @@ TEST(irqsave_vs_handler)
 	free_irq(21, &dev_a);
 }
 
+#ifdef LKSYNC_DEBUG
+static char plain_first_report[512];
+
+static void plain_sink(const char *text, void *arg)
+{
+	(void)arg;
+	if (!plain_first_report[0])
+		snprintf(plain_first_report, sizeof(plain_first_report), "%s", text);
+}
+#endif
+
 TEST(plain_lock_deadlocks)
 {
 #ifdef LKSYNC_UP
@@ -732,6 +743,15 @@ TEST(plain_lock_deadlocks)
 #else
 	struct test_task h;
 	long long start;
+
+#ifdef LKSYNC_DEBUG
+	/*
+	 * The debug flavor sees it coming: lockdep reports the lock taken in
+	 * a handler and, elsewhere, with interrupts on, when the handler
+	 * takes it (before it spins).
+	 */
+	lksync_set_report_sink(plain_sink, NULL);
+#endif
 
 	__atomic_store_n(&lk_hits, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lk_holding, 0, __ATOMIC_RELAXED);
@@ -762,6 +782,11 @@ TEST(plain_lock_deadlocks)
 	__atomic_store_n(&lk_release, 1, __ATOMIC_RELEASE);
 	test_task_join(&h);
 	free_irq(21, &dev_a);
+#ifdef LKSYNC_DEBUG
+	lksync_set_report_sink(NULL, NULL);
+	CHECK(strstr(plain_first_report, "WARNING: inconsistent lock state") != NULL);
+	CHECK(strstr(plain_first_report, "shared_lock") != NULL);
+#endif
 #endif
 }
 
