@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* preempt_count nesting with bh and irq state, the context tests, pending work. */
 #include <lksync/sched.h>
+#include <lksync/bug.h>
 #include "lksync_test.h"
 
 /* The context predicates, checked against what preempt_count() holds. */
@@ -196,13 +197,26 @@ TEST(pending_work_hooks)
 	local_bh_enable();
 	CHECK(!(lksync_tls.pending & LKSYNC_PENDING_SOFTIRQ));
 
-	/* Not in interrupt context: a hardirq's bh enable leaves them for irq exit. */
+	/*
+	 * Not in interrupt context: a hardirq's bh enable leaves them for irq
+	 * exit. (A bh enable in a hard interrupt is itself a mistake the
+	 * kernel warns about with debugging on; the debug flavor does too.)
+	 */
+#ifdef LKSYNC_DEBUG
+	lksync_set_report_sink(test_report_sink, NULL);
+	test_reports = 0;
+#endif
 	preempt_count_add(HARDIRQ_OFFSET);
 	local_bh_disable();
 	lksync_tls.pending |= LKSYNC_PENDING_SOFTIRQ;
 	local_bh_enable();
 	CHECK(lksync_tls.pending & LKSYNC_PENDING_SOFTIRQ);
 	preempt_count_sub(HARDIRQ_OFFSET);
+#ifdef LKSYNC_DEBUG
+	lksync_set_report_sink(NULL, NULL);
+	CHECK_EQ(test_reports, 1);
+	CHECK(strstr(test_last_report, "local_bh_enable") != NULL);
+#endif
 	/* _local_bh_enable() never runs them. */
 	local_bh_disable();
 	_local_bh_enable();
