@@ -685,6 +685,70 @@ TEST(abba_two_tasks)
 	CHECK(has("possible circular locking dependency"));
 }
 
+static int other_holds;
+
+static void hold_and_wait(int idx, void *arg)
+{
+	struct task_struct **me = arg;
+
+	(void)idx;
+	LOCK(C);
+	LOCK(D);
+	*me = current;
+	get_task_struct(*me);
+	__atomic_store_n(&other_holds, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&other_holds, __ATOMIC_ACQUIRE) == 1)
+		usleep(100);
+	UNLOCK(D);
+	UNLOCK(C);
+}
+
+static void *hold_thread(void *arg)
+{
+	hold_and_wait(0, arg);
+	return NULL;
+}
+
+TEST(other_tasks_locks)
+{
+	struct task_struct *t = NULL;
+	pthread_t th;
+
+	fresh();
+	other_holds = 0;
+	pthread_create(&th, NULL, hold_thread, &t);
+	while (!__atomic_load_n(&other_holds, __ATOMIC_ACQUIRE))
+		usleep(100);
+	CHECK_EQ(lockdep_depth(t), 2);
+	CHECK_EQ(lockdep_depth(current), 0);
+	lockdep_print_held_locks(t);
+	CHECK(has("2 locks held by "));
+	CHECK(has("(C){+.+.}") && has("(D){+.+.}"));
+	debug_show_all_locks();
+	CHECK(has("Showing all locks held in the system:"));
+	CHECK(has("(D){+.+.}"));
+	__atomic_store_n(&other_holds, 2, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	put_task_struct(t);
+	test_reports = 0;
+}
+
+TEST(unregistered_key)
+{
+	static struct lock_class_key dyn;
+	struct lockdep_map m1, m2;
+
+	fresh();
+	lockdep_init_map(&m1, "dyn", &dyn, 0);
+	lockdep_init_map(&m2, "B", &kb, 0);
+	LOCK(m1); LOCK(m2); UNLOCK(m2); UNLOCK(m1);
+	/* The key goes away (a module unloads): its class and ordering with it. */
+	lockdep_unregister_key(&dyn);
+	lockdep_init_map(&m1, "dyn", &dyn, 0);
+	LOCK(m2); LOCK(m1); UNLOCK(m1); UNLOCK(m2);
+	CHECK_EQ(test_reports, 0);
+}
+
 TEST(dot_file)
 {
 	char path[] = "/tmp/lksync-lockdep-XXXXXX";
@@ -802,6 +866,8 @@ int main(void)
 	RUN(sys_exit_and_reset);
 	RUN(static_and_non_static_keys);
 	RUN(abba_two_tasks);
+	RUN(other_tasks_locks);
+	RUN(unregistered_key);
 	RUN(dot_file);
 	RUN(panic_on_first_report);
 	RUN(cached_chain_cost);

@@ -341,7 +341,9 @@ LKSYNC_API bool lksync_read_lock_is_recursive(void);
 #define lockdep_recursing(tsk)		0
 /* The number of locks the current task holds. */
 LKSYNC_API unsigned int lksync_lockdep_depth(void);
-#define lockdep_depth(tsk)		lksync_lockdep_depth()
+/* The number of locks @tsk holds (a snapshot if it is another, running task). */
+LKSYNC_API unsigned int lksync_lockdep_task_depth(struct task_struct *tsk);
+#define lockdep_depth(tsk)		lksync_lockdep_task_depth(tsk)
 
 /* lockdep_pin_lock() & co.: accepted, not checked. */
 struct pin_cookie { unsigned int val; };

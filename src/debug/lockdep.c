@@ -1849,6 +1849,13 @@ unsigned int lksync_lockdep_depth(void)
 	return lt ? lt->lockdep_depth : 0;
 }
 
+unsigned int lksync_lockdep_task_depth(struct task_struct *tsk)
+{
+	struct ld_task *lt = ld_task_of(tsk);
+
+	return lt ? __atomic_load_n(&lt->lockdep_depth, __ATOMIC_RELAXED) : 0;
+}
+
 void lksync_lockdep_off(void)
 {
 	struct ld_task *lt = ld_task();
