@@ -234,7 +234,8 @@ static struct ld_task *ld_task_of(struct task_struct *t)
 	if (!t || t == lksync_tls.task)
 		return ld_self;
 	lt = __atomic_load_n(&t->debug_private, __ATOMIC_ACQUIRE);
-	if (lt && lt->task != t)
+	/* The slot may be changing hands as we look: a snapshot (data_race()). */
+	if (lt && data_race(lt->task) != t)
 		return NULL;
 	return lt;
 }
@@ -1853,7 +1854,7 @@ unsigned int lksync_lockdep_task_depth(struct task_struct *tsk)
 {
 	struct ld_task *lt = ld_task_of(tsk);
 
-	return lt ? __atomic_load_n(&lt->lockdep_depth, __ATOMIC_RELAXED) : 0;
+	return lt ? data_race(lt->lockdep_depth) : 0;
 }
 
 void lksync_lockdep_off(void)
@@ -2019,8 +2020,8 @@ void lksync_debug_show_all_locks(void)
 	for (unsigned int i = 0; i < LD_MAX_TASKS; i++) {
 		struct ld_task *lt = &ld_tasks[i];
 
-		if (!__atomic_load_n(&lt->slot_used, __ATOMIC_ACQUIRE) || !lt->task ||
-		    !__atomic_load_n(&lt->lockdep_depth, __ATOMIC_RELAXED))
+		if (!__atomic_load_n(&lt->slot_used, __ATOMIC_ACQUIRE) ||
+		    !data_race(lt->task && lt->lockdep_depth))
 			continue;
 		ld_held_locks(&b, lt);
 	}

@@ -153,9 +153,22 @@ void ld_print_lock(struct ld_buf *b, const struct held_lock *h)
 	ld_printf(b, "\n");
 }
 
+static void held_locks_racy(struct ld_buf *b, const struct ld_task *lt);
+
+/*
+ * Another task's stack is read while it runs, as the kernel's
+ * debug_show_all_locks() does: a snapshot, racy on purpose (data_race()).
+ */
 void ld_held_locks(struct ld_buf *b, const struct ld_task *lt)
 {
-	unsigned int depth = __atomic_load_n(&lt->lockdep_depth, __ATOMIC_RELAXED);
+	__lksync_kcsan_disable_current();
+	held_locks_racy(b, lt);
+	__lksync_kcsan_enable_current();
+}
+
+static void held_locks_racy(struct ld_buf *b, const struct ld_task *lt)
+{
+	unsigned int depth = lt->lockdep_depth;
 	struct task_struct *t = lt->task;
 
 	if (depth > MAX_LOCK_DEPTH)
