@@ -47,7 +47,7 @@ static int has(const char *s)
 
 static void rearm(void)
 {
-	lksync_debug_locks = 1;
+	WRITE_ONCE(lksync_debug_locks, 1);
 }
 
 static int lockdep_real(void)

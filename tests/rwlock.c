@@ -626,8 +626,8 @@ static double lost_scenario(void)
 #ifdef LKSYNC_DEBUG
 	/* Released behind the lock API's back: tell the debug checks. */
 	rwlock_release(&lost_lock.dep_map, _THIS_IP_);
-	lost_lock.owner = SPINLOCK_OWNER_INIT;
-	lost_lock.owner_cpu = -1;
+	WRITE_ONCE(lost_lock.owner, SPINLOCK_OWNER_INIT);
+	WRITE_ONCE(lost_lock.owner_cpu, -1);
 #endif
 	__atomic_store_n(&a->wlocked, 0, __ATOMIC_RELEASE);
 	preempt_enable();

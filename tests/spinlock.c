@@ -506,8 +506,8 @@ TEST(parked_head_survives_lost_wakeup)
 #ifdef LKSYNC_DEBUG
 		/* Released behind the lock API's back: tell the debug checks. */
 		spin_release(&race_lock.rlock.dep_map, _THIS_IP_);
-		race_lock.rlock.owner = SPINLOCK_OWNER_INIT;
-		race_lock.rlock.owner_cpu = -1;
+		WRITE_ONCE(race_lock.rlock.owner, SPINLOCK_OWNER_INIT);
+		WRITE_ONCE(race_lock.rlock.owner_cpu, -1);
 #endif
 		__atomic_store_n(&a->locked, 0, __ATOMIC_RELEASE);
 		preempt_enable();

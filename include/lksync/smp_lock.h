@@ -23,8 +23,10 @@ static inline void lock_kernel(void)
 {
 	struct task_struct *t = current;
 
-	if (t->lock_depth < 0)
+	if (t->lock_depth < 0) {
+		might_sleep();	/* the outermost take may wait, as the kernel's _lock_kernel() */
 		lksync_lock_kernel_slow();
+	}
 	t->lock_depth++;
 }
 

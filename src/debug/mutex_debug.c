@@ -107,7 +107,7 @@ void lksync_mutex_unlock_debug(struct mutex *lock)
 	unsigned long owner;
 
 	mutex_release(&lock->dep_map, _RET_IP_);
-	if (likely(debug_locks)) {
+	if (likely(READ_ONCE(debug_locks))) {
 		DEBUG_LOCKS_WARN_ON(lock->magic != lock);
 		owner = (unsigned long)atomic_long_read(&lock->owner);
 		DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current);

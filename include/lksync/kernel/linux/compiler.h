@@ -9,6 +9,7 @@
 
 #include <linux/compiler_types.h>
 #include <lksync/compiler.h>
+#include <lksync/kcsan-checks.h>	/* data_race(): the kernel gets it through asm/rwonce.h */
 
 /* barrier_data - compiler barrier that also treats *@ptr as read. */
 #ifndef barrier_data
