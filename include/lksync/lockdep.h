@@ -436,6 +436,14 @@ struct lockdep_map { };
 #define lockdep_assert_preemption_disabled()	do { } while (0)
 #define lockdep_recursing(tsk)			0
 
+/* The debug flavor's controls, as no-ops, so one program builds in both flavors. */
+static inline void lksync_lockdep_reset(void) { }
+static inline void lksync_lockdep_sys_exit(void) { }
+static inline int lksync_lockdep_set_dot_file(const char *path) { (void)path; return 0; }
+static inline void lksync_lock_stat_print(void *f) { (void)f; }
+static inline void lksync_lock_stat_clear(void) { }
+static inline int lksync_lock_stat_enable(int on) { (void)on; return 0; }
+
 struct pin_cookie { };
 #define NIL_COOKIE				(struct pin_cookie){ }
 #define lockdep_pin_lock(l)			({ (void)(l); NIL_COOKIE; })
