@@ -994,7 +994,7 @@ static int check_irq_usage(struct ld_task *lt, struct held_lock *prev, struct he
 		ld_held_locks(b, lt);
 		ld_printf(b, "\nthe dependencies between %s-irq-safe lock and the holding lock:\n",
 			  irqclass);
-		print_shortest_dependencies(b, bk, 0);
+		print_shortest_dependencies(b, bk, now);
 		ld_printf(b, "\nthe dependencies between the lock to be acquired and %s-irq-unsafe lock:\n",
 			  irqclass);
 		/* The forward path, leaf first. */
