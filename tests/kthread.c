@@ -7,6 +7,7 @@
 #include <lksync/kthread.h>
 #include <lksync/delay.h>
 #include <lksync/smp_lock.h>
+#include <lksync/bug.h>
 #include "lksync_test.h"
 
 #ifdef LKSYNC_UP
@@ -183,6 +184,183 @@ TEST(stop_with_bkl_held)
 	unlock_kernel();
 }
 
+/* Parking: a thread that parks whenever asked, counting its passes. */
+struct parker {
+	int passes;
+	int in_park;		/* set around kthread_parkme() */
+	int saw_should_park;
+};
+
+static int park_loop(void *data)
+{
+	struct parker *p = data;
+
+	while (!kthread_should_stop()) {
+		if (kthread_should_park()) {
+			__atomic_store_n(&p->saw_should_park, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&p->in_park, 1, __ATOMIC_RELEASE);
+			kthread_parkme();
+			__atomic_store_n(&p->in_park, 0, __ATOMIC_RELEASE);
+		}
+		__atomic_add_fetch(&p->passes, 1, __ATOMIC_RELEASE);
+		schedule_timeout_uninterruptible(1);
+	}
+	return 11;
+}
+
+static int passes_after(struct parker *p, int old)
+{
+	/* Wait (bounded) for the thread to make progress past @old. */
+	for (int i = 0; i < 2000; i++) {
+		int now = __atomic_load_n(&p->passes, __ATOMIC_ACQUIRE);
+
+		if (now > old)
+			return now;
+		usleep(500);
+	}
+	return old;
+}
+
+TEST(park_unpark)
+{
+	struct parker p = { 0 };
+	struct task_struct *k = kthread_run(park_loop, &p, "parker");
+	int n, iters = (int)test_scale(300);
+
+	CHECK(!IS_ERR(k));
+	CHECK(!kthread_should_park());		/* not a kthread: false */
+	n = passes_after(&p, 0);
+	CHECK(n > 0);
+	CHECK_EQ(kthread_park(k), 0);
+	/* kthread_park() returned: the thread is in kthread_parkme(), and stays. */
+	CHECK_EQ(__atomic_load_n(&p.in_park, __ATOMIC_ACQUIRE), 1);
+	CHECK(p.saw_should_park);
+	n = __atomic_load_n(&p.passes, __ATOMIC_ACQUIRE);
+	CHECK_EQ(wake_up_process(k), 0);	/* TASK_PARKED: a normal wake-up does nothing */
+	msleep(30);
+	CHECK_EQ(__atomic_load_n(&p.passes, __ATOMIC_ACQUIRE), n);
+	CHECK_EQ(__atomic_load_n(&p.in_park, __ATOMIC_ACQUIRE), 1);
+	kthread_unpark(k);
+	n = passes_after(&p, n);
+	CHECK_EQ(__atomic_load_n(&p.in_park, __ATOMIC_ACQUIRE), 0);
+	kthread_unpark(k);			/* not parked: nothing */
+
+	/* Many rounds: no lost wake-up on either side. */
+	for (int i = 0; i < iters; i++) {
+		if (kthread_park(k) || !__atomic_load_n(&p.in_park, __ATOMIC_ACQUIRE)) {
+			CHECK(0);
+			break;
+		}
+		n = __atomic_load_n(&p.passes, __ATOMIC_ACQUIRE);
+		kthread_unpark(k);
+		if (passes_after(&p, n) == n) {
+			CHECK(0);
+			break;
+		}
+	}
+
+	/* kthread_stop() of a parked thread unparks it and reaps it. */
+	CHECK_EQ(kthread_park(k), 0);
+	CHECK_EQ(kthread_stop(k), 11);
+}
+
+TEST(park_before_first_run)
+{
+	struct task_struct *k;
+
+	ran = 0;
+	k = kthread_create(count_and_return, (void *)8L, "parknew");
+	CHECK(!IS_ERR(k));
+	/* A thread never woken parks before its function runs. */
+	CHECK_EQ(kthread_park(k), 0);
+	msleep(20);
+	CHECK_EQ(__atomic_load_n(&ran, __ATOMIC_RELAXED), 0);
+	kthread_unpark(k);
+	for (int i = 0; i < 2000 && !__atomic_load_n(&ran, __ATOMIC_RELAXED); i++)
+		usleep(500);
+	CHECK_EQ(__atomic_load_n(&ran, __ATOMIC_RELAXED), 1);
+	CHECK_EQ(kthread_stop(k), 8);
+
+	/* Created, parked, stopped: like the kernel, the function then runs once. */
+	ran = 0;
+	k = kthread_create(count_and_return, (void *)9L, "parkstop");
+	CHECK_EQ(kthread_park(k), 0);
+	CHECK_EQ(kthread_stop(k), 9);
+	CHECK_EQ(ran, 1);
+}
+
+static int self_park(void *data)
+{
+	int *state = data;
+
+	CHECK_EQ(kthread_park(current), 0);	/* itself: returns at once */
+	CHECK(kthread_should_park());
+	__atomic_store_n(state, 1, __ATOMIC_RELEASE);
+	kthread_parkme();			/* sleeps until unparked */
+	__atomic_store_n(state, 2, __ATOMIC_RELEASE);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+TEST(park_self_and_errors)
+{
+	int state = 0;
+	struct task_struct *k = kthread_run(self_park, &state, "selfpark");
+
+	for (int i = 0; i < 2000 && !__atomic_load_n(&state, __ATOMIC_ACQUIRE); i++)
+		usleep(500);
+	msleep(20);
+	CHECK_EQ(__atomic_load_n(&state, __ATOMIC_ACQUIRE), 1);	/* parked */
+	lksync_set_report_sink(test_report_sink, NULL);
+	test_reports = 0;
+	CHECK_EQ(kthread_park(k), -EBUSY);	/* already asked to park: warned */
+	CHECK_EQ(test_reports, 1);
+	kthread_unpark(k);
+	for (int i = 0; i < 2000 && __atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2; i++)
+		usleep(500);
+	CHECK_EQ(__atomic_load_n(&state, __ATOMIC_ACQUIRE), 2);
+	CHECK_EQ(kthread_stop(k), 0);
+
+	/* A thread whose function has returned cannot park: -ENOSYS. */
+	k = kthread_run(count_and_return, (void *)3L, "parkexit");
+	for (int i = 0; i < 100; i++)
+		msleep(2);
+	test_reports = 0;
+	CHECK_EQ(kthread_park(k), -ENOSYS);
+	CHECK_EQ(test_reports, 1);
+	CHECK(strstr(test_last_report, "has exited") != NULL);
+	lksync_set_report_sink(NULL, NULL);
+	CHECK_EQ(kthread_stop(k), 3);
+}
+
+static int report_cpu(void *data)
+{
+	__atomic_store_n((int *)data, 1, __ATOMIC_RELEASE);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 4;
+}
+
+TEST(on_cpu)
+{
+	int started = 0;
+	struct task_struct *k = kthread_create_on_cpu(report_cpu, &started, 1, "percpu/%u");
+
+	CHECK(!IS_ERR(k));
+	CHECK(!strcmp(k->comm, "percpu/1"));
+	msleep(10);
+	CHECK_EQ(__atomic_load_n(&started, __ATOMIC_ACQUIRE), 0);	/* created asleep */
+	CHECK_EQ(kthread_stop(k), -EINTR);
+	k = kthread_run_on_cpu(report_cpu, &started, 0, "runcpu/%u");
+	CHECK(!IS_ERR(k));
+	CHECK(!strcmp(k->comm, "runcpu/0"));
+	for (int i = 0; i < 2000 && !__atomic_load_n(&started, __ATOMIC_ACQUIRE); i++)
+		usleep(500);
+	CHECK_EQ(__atomic_load_n(&started, __ATOMIC_ACQUIRE), 1);
+	CHECK_EQ(kthread_stop(k), 4);
+}
+
 int main(void)
 {
 	test_watchdog(60);
@@ -191,5 +369,9 @@ int main(void)
 	RUN(exit_and_many);
 	RUN(stop_put);
 	RUN(stop_with_bkl_held);
+	RUN(park_unpark);
+	RUN(park_before_first_run);
+	RUN(park_self_and_errors);
+	RUN(on_cpu);
 	return test_done();
 }
