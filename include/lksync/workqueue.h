@@ -17,6 +17,7 @@
 #ifndef LKSYNC_WORKQUEUE_H
 #define LKSYNC_WORKQUEUE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <lksync/compiler.h>
 #include <lksync/types.h>
@@ -63,6 +64,14 @@ enum {
 	WORK_OFFQ_POOL_SHIFT		= WORK_OFFQ_FLAG_BASE + WORK_OFFQ_FLAG_BITS,
 	WORK_OFFQ_POOL_BITS		= 31,
 	WORK_OFFQ_POOL_NONE		= (int)((1U << WORK_OFFQ_POOL_BITS) - 1),
+	/*
+	 * Above the pool ID, the disable count (disable_work()): placed
+	 * there, not below it as in the kernel, so that the pool ID's place,
+	 * and with it WORK_STRUCT_NO_POOL and the static initializers, stay
+	 * as they were.
+	 */
+	WORK_OFFQ_DISABLE_SHIFT		= WORK_OFFQ_POOL_SHIFT + WORK_OFFQ_POOL_BITS,
+	WORK_OFFQ_DISABLE_BITS		= 16,
 
 	/* work_busy() */
 	WORK_BUSY_PENDING		= 1 << 0,
@@ -479,6 +488,96 @@ LKSYNC_API bool lksync_cancel_delayed_work(struct delayed_work *dwork);
  */
 LKSYNC_API bool lksync_cancel_delayed_work_sync(struct delayed_work *dwork);
 #define cancel_delayed_work_sync(dwork)	lksync_cancel_delayed_work_sync(dwork)
+
+/**
+ * disable_work - cancel @work (as cancel_work()) and disable it: queuing it
+ * fails (returns false) until as many enable_work() calls as disable_*()
+ * calls have been made. Does not wait for a running instance.
+ * Context: any, hard interrupt handlers included.
+ * Return: true if @work was pending.
+ */
+LKSYNC_API bool lksync_disable_work(struct work_struct *work, bool is_dwork, bool sync);
+#define disable_work(work)		lksync_disable_work((work), false, false)
+
+/**
+ * disable_work_sync - disable_work(), then wait for a running instance.
+ * Context: process context; sleeps.
+ * Return: true if @work was pending.
+ */
+#define disable_work_sync(work)		lksync_disable_work((work), false, true)
+
+/**
+ * enable_work - undo one disable_work*() of @work. An unbalanced call is
+ * reported ("workqueue: work disable count underflowed").
+ * Context: any, hard interrupt handlers included.
+ * Return: true if the disable count is now 0 (@work may be queued again).
+ */
+LKSYNC_API bool lksync_enable_work(struct work_struct *work);
+#define enable_work(work)		lksync_enable_work(work)
+
+/**
+ * disable_delayed_work - disable_work() of a delayed item: disarms its timer too.
+ * Context: any, hard interrupt handlers included.
+ * Return: true if @dwork was pending.
+ */
+#define disable_delayed_work(dwork)	lksync_disable_work(&(dwork)->work, true, false)
+
+/**
+ * disable_delayed_work_sync - disable_delayed_work(), then wait for a
+ * running instance.
+ * Context: process context; sleeps.
+ * Return: true if @dwork was pending.
+ */
+#define disable_delayed_work_sync(dwork) lksync_disable_work(&(dwork)->work, true, true)
+
+/**
+ * enable_delayed_work - enable_work() of a delayed item.
+ * Context: any. Return: true if the disable count is now 0.
+ */
+#define enable_delayed_work(dwork)	lksync_enable_work(&(dwork)->work)
+
+/**
+ * queue_work_node - queue @work on the unbound @wq, preferring NUMA node @node.
+ * @node is ignored (lksync knows no NUMA nodes); a per-CPU @wq is reported
+ * once, as the kernel's WARN_ON_ONCE, and the item is queued anyway.
+ * Context: any, hard interrupt handlers included.
+ * Return: false if @work was already pending (or is disabled), true if queued now.
+ */
+LKSYNC_API bool lksync_queue_work_node(int node, struct workqueue_struct *wq,
+				       struct work_struct *work);
+#define queue_work_node(node, wq, work)	lksync_queue_work_node((node), (wq), (work))
+
+/**
+ * schedule_on_each_cpu - run @func once for each online CPU, on system_wq
+ * (each from that CPU's pool; workers are not pinned), and wait for all.
+ * Context: process context; sleeps.
+ * Return: 0, or -ENOMEM.
+ */
+LKSYNC_API int lksync_schedule_on_each_cpu(work_func_t func);
+#define schedule_on_each_cpu(func)	lksync_schedule_on_each_cpu(func)
+
+/**
+ * work_on_cpu - run @fn(@arg) from a system_wq worker of CPU @cpu's pool,
+ * and wait for it (the worker is not pinned to @cpu).
+ * Context: process context; sleeps. Not from a work item the call would
+ * wait behind.
+ * Return: @fn's return value.
+ */
+LKSYNC_API long lksync_work_on_cpu(int cpu, long (*fn)(void *), void *arg);
+#define work_on_cpu(cpu, fn, arg)	lksync_work_on_cpu((cpu), (fn), (arg))
+
+/**
+ * work_on_cpu_safe - work_on_cpu() if @cpu is online (CPUs never go
+ * offline here: there is no hotplug).
+ * Context: process context; sleeps.
+ * Return: @fn's return value, or -ENODEV if @cpu is not online.
+ */
+static inline long work_on_cpu_safe(int cpu, long (*fn)(void *), void *arg)
+{
+	if (cpu < 0 || !cpu_online(cpu))
+		return -ENODEV;
+	return lksync_work_on_cpu(cpu, fn, arg);
+}
 
 /**
  * current_work - the work item the calling worker is running.

@@ -6,11 +6,18 @@
  *
  * work->data (P = PENDING, Q = PWQ, I = INACTIVE, L = LINKED, C = color):
  *
- *   pool_id << 5                   idle; last ran on pool_id (NONE: never)
- *   pool_id << 5 | P               owned by a queuer, a timer or a grabber,
+ *   D << 36 | pool_id << 5         idle; last ran on pool_id (NONE: never)
+ *   D << 36 | pool_id << 5 | P     owned by a queuer, a timer or a grabber,
  *                                  in transition (interrupts off around it)
- *   pool_id << 5 | CANCELING | P   owned by cancel_*_sync() while it waits
+ *   D << 36 | pool_id << 5 | CANCELING | P
+ *                                  owned by cancel_*_sync() while it waits
  *   pwq | C << 4 | [L] [I] Q P     on a worklist (I: pwq->inactive_works)
+ *
+ * D is the disable count (disable_work()): an item with D > 0 is never
+ * queued (a queuer that wins PENDING drops it again), so a queued item has
+ * D == 0, and every off-queue rewrite keeps D. While a canceler owns the
+ * word (CANCELING), disable and enable change D in place with a CAS; the
+ * canceler's final clear is a CAS too, keeping D.
  *
  * Idle -> P by test-and-set (whoever wins owns the item); P -> queued,
  * queued -> P (grabbed) and every worklist move happen under the pool lock;
@@ -32,6 +39,10 @@
 #include <lksync/smp.h>
 #include <lksync/wait.h>
 #include "context/workqueue_internal.h"
+
+#define WORK_OFFQ_DISABLE_MASK	(((1UL << WORK_OFFQ_DISABLE_BITS) - 1) << WORK_OFFQ_DISABLE_SHIFT)
+_Static_assert(WORK_OFFQ_DISABLE_SHIFT + WORK_OFFQ_DISABLE_BITS <= 8 * sizeof(long),
+	       "work->data: no room for the disable count");
 
 struct workqueue_struct *lksync_system_wq;
 struct workqueue_struct *lksync_system_highpri_wq;
@@ -70,7 +81,13 @@ static inline int data_pool_id(unsigned long data)
 {
 	if (data & WORK_STRUCT_PWQ)
 		return data_pwq(data)->pool->id;
-	return (int)(data >> WORK_OFFQ_POOL_SHIFT);
+	return (int)((data >> WORK_OFFQ_POOL_SHIFT) & WORK_OFFQ_POOL_NONE);
+}
+
+/* The disable count of an off-queue word (a queued item has none). */
+static inline unsigned long offq_disable(unsigned long data)
+{
+	return data & WORK_STRUCT_PWQ ? 0 : (data & WORK_OFFQ_DISABLE_MASK) >> WORK_OFFQ_DISABLE_SHIFT;
 }
 
 static inline struct worker_pool *get_work_pool(struct work_struct *work)
@@ -113,6 +130,29 @@ static inline void set_work_pool_and_clear_pending(struct work_struct *work, int
 {
 	__atomic_exchange_n(work_data_bits(work), (unsigned long)pool_id << WORK_OFFQ_POOL_SHIFT,
 			    __ATOMIC_SEQ_CST);
+}
+
+/* set_work_pool_and_clear_pending(), with disable count @disable. */
+static inline void set_work_pool_disable_and_clear_pending(struct work_struct *work, int pool_id,
+							   unsigned long disable)
+{
+	__atomic_exchange_n(work_data_bits(work),
+			    ((unsigned long)pool_id << WORK_OFFQ_POOL_SHIFT) |
+			    (disable << WORK_OFFQ_DISABLE_SHIFT), __ATOMIC_SEQ_CST);
+}
+
+/*
+ * After winning PENDING of an idle item: if it is disabled, give PENDING
+ * back (keeping the count) and say so; the caller then does not queue it.
+ */
+static inline bool clear_pending_if_disabled(struct work_struct *work)
+{
+	unsigned long data = work_data(work);
+
+	if (likely(!offq_disable(data)))
+		return false;
+	set_work_pool_disable_and_clear_pending(work, data_pool_id(data), offq_disable(data));
+	return true;
 }
 
 static inline bool work_is_canceling(struct work_struct *work)
@@ -319,7 +359,7 @@ bool lksync_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_stru
 
 	lksync_wq_prepare();
 	local_irq_save(flags);
-	if (!test_and_set_pending(work)) {
+	if (!test_and_set_pending(work) && !clear_pending_if_disabled(work)) {
 		__queue_work(cpu, wq, work);
 		ret = true;
 	}
@@ -365,7 +405,7 @@ bool lksync_queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 
 	lksync_wq_prepare();
 	local_irq_save(flags);
-	if (!test_and_set_pending(&dwork->work)) {
+	if (!test_and_set_pending(&dwork->work) && !clear_pending_if_disabled(&dwork->work)) {
 		__queue_delayed_work(cpu, wq, dwork, delay);
 		ret = true;
 	}
@@ -455,7 +495,9 @@ bool lksync_mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 	lksync_wq_prepare();
 	ret = grab_pending_retry(&dwork->work, true, &flags);
 	if (likely(ret >= 0)) {
-		__queue_delayed_work(cpu, wq, dwork, delay);
+		/* Disabled: it stays off (and the result still says if it was pending). */
+		if (!clear_pending_if_disabled(&dwork->work))
+			__queue_delayed_work(cpu, wq, dwork, delay);
 		local_irq_restore(flags);
 	}
 	/* -ENOENT (being canceled) reads as true, as in the kernel. */
@@ -464,13 +506,14 @@ bool lksync_mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 
 static bool __cancel_work(struct work_struct *work, bool is_dwork)
 {
-	unsigned long flags;
+	unsigned long flags, data;
 	int ret;
 
 	ret = grab_pending_retry(work, is_dwork, &flags);
 	if (unlikely(ret < 0))
 		return false;
-	set_work_pool_and_clear_pending(work, data_pool_id(work_data(work)));
+	data = work_data(work);
+	set_work_pool_disable_and_clear_pending(work, data_pool_id(data), offq_disable(data));
 	local_irq_restore(flags);
 	return ret;
 }
@@ -625,9 +668,51 @@ bool lksync_flush_delayed_work(struct delayed_work *dwork)
 
 /* ---- canceling and waiting ---- */
 
-static bool __cancel_work_sync(struct work_struct *work, bool is_dwork)
+/*
+ * A canceler owns @work (CANCELING): change its disable count by @delta in
+ * place. Return: false if no canceler owns it any more (grab it instead).
+ */
+static bool offq_adjust_while_canceling(struct work_struct *work, long delta)
 {
-	unsigned long flags;
+	unsigned long old = work_data(work), new, d;
+
+	do {
+		if (!(old & WORK_STRUCT_PENDING) || (old & WORK_STRUCT_PWQ) ||
+		    !(old & WORK_OFFQ_CANCELING))
+			return false;
+		d = offq_disable(old);
+		if (delta > 0 && WARN_ONCE(d == (1UL << WORK_OFFQ_DISABLE_BITS) - 1,
+					   "workqueue: work disable count overflowed\n"))
+			return true;
+		if (delta < 0 && WARN_ONCE(!d, "workqueue: work disable count underflowed\n"))
+			return true;
+		new = (old & ~WORK_OFFQ_DISABLE_MASK) | ((d + delta) << WORK_OFFQ_DISABLE_SHIFT);
+		/* Sequentially consistent, as every other change of the word. */
+	} while (!__atomic_compare_exchange_n(work_data_bits(work), &old, new, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE));
+	return true;
+}
+
+/* The disable count @d changed by @delta within its bounds (the kernel's warnings). */
+static unsigned long offq_adjust(unsigned long d, long delta)
+{
+	if (delta > 0) {
+		if (WARN_ONCE(d == (1UL << WORK_OFFQ_DISABLE_BITS) - 1,
+			      "workqueue: work disable count overflowed\n"))
+			return d;
+		return d + 1;
+	}
+	if (delta < 0) {
+		if (WARN_ONCE(!d, "workqueue: work disable count underflowed\n"))
+			return d;
+		return d - 1;
+	}
+	return d;
+}
+
+static bool __cancel_work_sync(struct work_struct *work, bool is_dwork, bool disable)
+{
+	unsigned long flags, data, old;
 	int ret;
 
 	might_sleep();
@@ -643,23 +728,82 @@ static bool __cancel_work_sync(struct work_struct *work, bool is_dwork)
 	 * Keep PENDING while we wait, so that queuing it (from its own run,
 	 * say) fails; CANCELING tells other cancelers to wait for us.
 	 */
-	set_work_data(work, ((unsigned long)data_pool_id(work_data(work)) << WORK_OFFQ_POOL_SHIFT) |
+	data = work_data(work);
+	set_work_data(work, ((unsigned long)data_pool_id(data) << WORK_OFFQ_POOL_SHIFT) |
+		      (offq_adjust(offq_disable(data), disable) << WORK_OFFQ_DISABLE_SHIFT) |
 		      WORK_OFFQ_CANCELING | WORK_STRUCT_PENDING);
 	local_irq_restore(flags);
 	__flush_work(work);
-	set_work_pool_and_clear_pending(work, WORK_OFFQ_POOL_NONE);
+	/*
+	 * Release the item, keeping its disable count, which disable_work()
+	 * and enable_work() may have changed meanwhile (in place, by CAS).
+	 */
+	old = work_data(work);
+	while (!__atomic_compare_exchange_n(work_data_bits(work), &old,
+					    (old & WORK_OFFQ_DISABLE_MASK) | WORK_STRUCT_NO_POOL,
+					    false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+		;
 	wake_up_all(&cancel_waitq);
 	return ret;
 }
 
 bool lksync_cancel_work_sync(struct work_struct *work)
 {
-	return __cancel_work_sync(work, false);
+	return __cancel_work_sync(work, false, false);
 }
 
 bool lksync_cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return __cancel_work_sync(&dwork->work, true);
+	return __cancel_work_sync(&dwork->work, true, false);
+}
+
+/* ---- disabling ---- */
+
+/*
+ * Grab @work, change its disable count by @delta and release it, idle.
+ * Return: the grab's result (1: it was pending) and *@count the new count.
+ */
+static int offq_change_disable(struct work_struct *work, bool is_dwork, long delta,
+			       unsigned long *count)
+{
+	unsigned long flags, data, d;
+	int ret;
+
+	for (;;) {
+		ret = grab_pending_retry(work, is_dwork, &flags);
+		if (ret >= 0)
+			break;
+		/* A canceler owns it: change the count under its feet. */
+		if (offq_adjust_while_canceling(work, delta)) {
+			*count = offq_disable(work_data(work));
+			return 0;
+		}
+	}
+	data = work_data(work);
+	d = offq_adjust(offq_disable(data), delta);
+	set_work_pool_disable_and_clear_pending(work, data_pool_id(data), d);
+	local_irq_restore(flags);
+	*count = d;
+	return ret;
+}
+
+bool lksync_disable_work(struct work_struct *work, bool is_dwork, bool sync)
+{
+	unsigned long count;
+
+	lksync_wq_prepare();
+	if (sync)
+		return __cancel_work_sync(work, is_dwork, true);
+	return offq_change_disable(work, is_dwork, 1, &count) > 0;
+}
+
+bool lksync_enable_work(struct work_struct *work)
+{
+	unsigned long count;
+
+	lksync_wq_prepare();
+	offq_change_disable(work, false, -1, &count);
+	return !count;
 }
 
 /* ---- flushing a workqueue ---- */
@@ -964,4 +1108,58 @@ unsigned int lksync_work_busy(struct work_struct *work)
 		raw_spin_unlock_irqrestore(&pool->lock, flags);
 	}
 	return ret;
+}
+
+/* ---- per-CPU helpers ---- */
+
+bool lksync_queue_work_node(int node, struct workqueue_struct *wq, struct work_struct *work)
+{
+	(void)node;		/* no NUMA nodes here */
+	WARN_ON_ONCE(!(READ_ONCE(wq->flags) & WQ_UNBOUND));
+	return lksync_queue_work_on(WORK_CPU_UNBOUND, wq, work);
+}
+
+int lksync_schedule_on_each_cpu(work_func_t func)
+{
+	struct work_struct *works;
+	unsigned int cpu;
+
+	might_sleep();
+	works = calloc(nr_cpu_ids, sizeof(*works));
+	if (!works)
+		return -ENOMEM;
+	for_each_online_cpu(cpu) {
+		INIT_WORK(&works[cpu], func);
+		schedule_work_on((int)cpu, &works[cpu]);
+	}
+	for_each_online_cpu(cpu)
+		flush_work(&works[cpu]);
+	free(works);
+	return 0;
+}
+
+struct work_for_cpu {
+	struct work_struct work;
+	long (*fn)(void *);
+	void *arg;
+	long ret;
+};
+
+static void work_for_cpu_fn(struct work_struct *work)
+{
+	struct work_for_cpu *wfc = container_of(work, struct work_for_cpu, work);
+
+	wfc->ret = wfc->fn(wfc->arg);	/* flush_work() orders it before the caller's read */
+}
+
+long lksync_work_on_cpu(int cpu, long (*fn)(void *), void *arg)
+{
+	struct work_for_cpu wfc = { .fn = fn, .arg = arg };
+
+	might_sleep();
+	INIT_WORK_ONSTACK(&wfc.work, work_for_cpu_fn);
+	schedule_work_on(cpu, &wfc.work);
+	flush_work(&wfc.work);
+	destroy_work_on_stack(&wfc.work);
+	return wfc.ret;
 }
