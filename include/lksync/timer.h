@@ -81,8 +81,68 @@ LKSYNC_API void lksync_timer_init(struct timer_list *timer,
 /* timer_setup_on_stack - timer_setup() for a timer on the stack. */
 #define timer_setup_on_stack(timer, callback, flags)				\
 	lksync_timer_init((timer), (callback), (flags))
-/* destroy_timer_on_stack - end of an on-stack timer's life (debug objects only). */
-static inline void destroy_timer_on_stack(struct timer_list *timer) { (void)timer; }
+LKSYNC_API void lksync_setup_timer(struct timer_list *timer, void (*fn)(unsigned long),
+				   unsigned long data, unsigned int flags);
+LKSYNC_API void lksync_legacy_timer_forget(struct timer_list *timer);
+
+/**
+ * destroy_timer_on_stack - end of an on-stack timer's life.
+ * @timer: the timer, inactive (timer_delete_sync() it first).
+ * Forgets a legacy setup_timer_on_stack() timer's callback and data.
+ * Context: task context.
+ * Return: nothing.
+ */
+static inline void destroy_timer_on_stack(struct timer_list *timer)
+{
+	lksync_legacy_timer_forget(timer);
+}
+/* timer_destroy_on_stack - the newer name of destroy_timer_on_stack(). */
+#define timer_destroy_on_stack(timer)	destroy_timer_on_stack(timer)
+
+/*
+ * Legacy (before Linux 4.15): init_timer() without a callback, and
+ * setup_timer() with a callback taking an unsigned long. New code uses
+ * timer_setup() and from_timer().
+ */
+
+/**
+ * init_timer - legacy: initialize @timer without a callback; set
+ * timer->function (the timer_setup() signature) before arming it. The old
+ * timer->data field does not exist: use setup_timer() for that form.
+ * Context: as timer_setup().
+ * Return: nothing.
+ */
+#define init_timer(timer)		lksync_timer_init((timer), NULL, 0)
+/* init_timer_on_stack - legacy: init_timer() for a timer on the stack. */
+#define init_timer_on_stack(timer)	lksync_timer_init((timer), NULL, 0)
+/* init_timer_deferrable / init_timer_pinned - legacy: init_timer() with that flag. */
+#define init_timer_deferrable(timer)	lksync_timer_init((timer), NULL, TIMER_DEFERRABLE)
+#define init_timer_pinned(timer)	lksync_timer_init((timer), NULL, TIMER_PINNED)
+
+/**
+ * setup_timer - legacy: initialize @timer to call @fn(@data) when it expires.
+ * @timer: the timer.
+ * @fn: void (*)(unsigned long), the pre-4.15 callback.
+ * @data: the unsigned long passed to @fn.
+ * A trampoline (timer->function) calls @fn with @data, kept in a side table
+ * by the timer's address: do not assign timer->function afterwards, and end
+ * an on-stack timer's life with destroy_timer_on_stack(). Setting up the
+ * same timer again replaces @fn and @data (the entry is reused).
+ * Context: task context (a first setup of a timer allocates).
+ * Return: nothing.
+ */
+#define setup_timer(timer, fn, data)						\
+	lksync_setup_timer((timer), (fn), (data), 0)
+/* setup_timer_on_stack - legacy: setup_timer() for a timer on the stack. */
+#define setup_timer_on_stack(timer, fn, data)					\
+	lksync_setup_timer((timer), (fn), (data), 0)
+/* setup_deferrable_timer / setup_pinned_timer - legacy: setup_timer() with that flag. */
+#define setup_deferrable_timer(timer, fn, data)				\
+	lksync_setup_timer((timer), (fn), (data), TIMER_DEFERRABLE)
+#define setup_pinned_timer(timer, fn, data)					\
+	lksync_setup_timer((timer), (fn), (data), TIMER_PINNED)
+#define __setup_timer(timer, fn, data, flags)					\
+	lksync_setup_timer((timer), (fn), (data), (flags))
 
 /**
  * from_timer - the structure embedding a timer, from a callback's argument.

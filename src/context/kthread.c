@@ -27,6 +27,7 @@
 #include <lksync/bug.h>
 #include <lksync/completion.h>
 #include "arch/futex.h"
+#include "locking/wait_lock.h"	/* worker->lock excludes for real in the UP build too */
 
 #define KTHREAD_SHOULD_STOP	0x1u
 #define KTHREAD_SHOULD_PARK	0x2u

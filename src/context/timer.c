@@ -31,6 +31,7 @@
  * callback that someone waits for.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <lksync/timer.h>
 #include <lksync/spinlock.h>
 #include <lksync/preempt.h>
@@ -429,4 +430,110 @@ int lksync_timer_delete_sync(struct timer_list *timer, bool shutdown)
 	}
 	raw_spin_unlock_irqrestore(&base.lock, flags);
 	return ret;
+}
+
+/*
+ * Legacy timers (setup_timer(timer, fn, data), before Linux 4.15): the
+ * callback takes an unsigned long. struct timer_list has no room for it
+ * (adding fields would grow every timer and change the ABI for a legacy
+ * API), so each legacy timer's (fn, data) lives in a side table keyed by
+ * the timer's address, and its callback is a trampoline that looks it up.
+ * An entry lives until destroy_timer_on_stack() or until the address is
+ * set up again; one per distinct timer address, never more.
+ */
+struct legacy_timer {
+	struct legacy_timer *next;
+	struct timer_list *timer;
+	void (*fn)(unsigned long data);
+	unsigned long data;
+};
+
+#define LEGACY_HASH_BITS	8
+static struct legacy_timer *legacy_hash[1 << LEGACY_HASH_BITS];
+/* Taken from timer callbacks (softirq) and process context: interrupts off. */
+static raw_spinlock_t legacy_lock = __RAW_SPIN_LOCK_UNLOCKED(legacy_lock);
+
+static struct legacy_timer **legacy_bucket(struct timer_list *timer)
+{
+	unsigned long h = (unsigned long)timer;
+
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ULL;
+	return &legacy_hash[h >> (8 * sizeof(long) - LEGACY_HASH_BITS)];
+}
+
+/* The entry of @timer, or NULL. legacy_lock held. */
+static struct legacy_timer *legacy_find(struct timer_list *timer)
+{
+	struct legacy_timer *lt;
+
+	for (lt = *legacy_bucket(timer); lt; lt = lt->next)
+		if (lt->timer == timer)
+			return lt;
+	return NULL;
+}
+
+static void legacy_timer_fn(struct timer_list *timer)
+{
+	void (*fn)(unsigned long) = NULL;
+	unsigned long data = 0, flags;
+	struct legacy_timer *lt;
+
+	raw_spin_lock_irqsave(&legacy_lock, flags);
+	lt = legacy_find(timer);
+	if (lt) {
+		fn = lt->fn;
+		data = lt->data;
+	}
+	raw_spin_unlock_irqrestore(&legacy_lock, flags);
+	if (!WARN_ONCE(!lt, "timer: legacy timer %p lost its callback\n", (void *)timer) && fn)
+		fn(data);
+}
+
+void lksync_setup_timer(struct timer_list *timer, void (*fn)(unsigned long),
+			unsigned long data, unsigned int flags)
+{
+	struct legacy_timer *lt, *fresh = NULL;
+	unsigned long irqflags;
+
+	/* Allocate first: nothing allocates under a raw spinlock. */
+	for (;;) {
+		raw_spin_lock_irqsave(&legacy_lock, irqflags);
+		lt = legacy_find(timer);
+		if (lt || fresh)
+			break;
+		raw_spin_unlock_irqrestore(&legacy_lock, irqflags);
+		fresh = malloc(sizeof(*fresh));
+		if (WARN_ONCE(!fresh, "setup_timer: out of memory\n"))
+			return;
+	}
+	if (!lt) {
+		lt = fresh;
+		fresh = NULL;
+		lt->timer = timer;
+		lt->next = *legacy_bucket(timer);
+		*legacy_bucket(timer) = lt;
+	}
+	lt->fn = fn;
+	lt->data = data;
+	raw_spin_unlock_irqrestore(&legacy_lock, irqflags);
+	free(fresh);
+	lksync_timer_init(timer, legacy_timer_fn, flags);
+}
+
+void lksync_legacy_timer_forget(struct timer_list *timer)
+{
+	struct legacy_timer **pp, *lt = NULL;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&legacy_lock, flags);
+	for (pp = legacy_bucket(timer); *pp; pp = &(*pp)->next) {
+		if ((*pp)->timer == timer) {
+			lt = *pp;
+			*pp = lt->next;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&legacy_lock, flags);
+	free(lt);
 }
