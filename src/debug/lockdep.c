@@ -1653,7 +1653,9 @@ static noinline __cold void print_lock_contention_bug(struct ld_task *lt,
 	ld_report_end(b);
 }
 
-void lksync_lock_contended(struct lockdep_map *lock, unsigned long ip)
+/* lock_stat's two events on the lock being taken: contended, then acquired. */
+static __always_inline void lock_stat_event(struct lockdep_map *lock, unsigned long ip,
+					    bool acquired, unsigned long hook_ret)
 {
 	struct ld_task *lt = ld_self;
 	struct held_lock *h;
@@ -1664,37 +1666,29 @@ void lksync_lock_contended(struct lockdep_map *lock, unsigned long ip)
 		return;
 	flags = ld_irq_save();
 	lt->recursion++;
-	lt->hook_ret = (unsigned long)__builtin_return_address(0);
+	lt->hook_ret = hook_ret;
 	h = find_held_lock(lt, lock, &i);
-	if (h && h->instance == lock)
-		lockstat_contended(h, lock, ip);
-	else if (!h && ld_enabled())
+	if (h && h->instance == lock) {
+		if (acquired)
+			lockstat_acquired(h, lock, ip);
+		else
+			lockstat_contended(h, lock, ip);
+	} else if (!h && ld_enabled()) {
 		print_lock_contention_bug(lt, lock, ip);
+	}
 	ld_flush();
 	lt->recursion--;
 	ld_irq_restore(flags);
 }
 
+void lksync_lock_contended(struct lockdep_map *lock, unsigned long ip)
+{
+	lock_stat_event(lock, ip, false, (unsigned long)__builtin_return_address(0));
+}
+
 void lksync_lock_acquired(struct lockdep_map *lock, unsigned long ip)
 {
-	struct ld_task *lt = ld_self;
-	struct held_lock *h;
-	unsigned long flags;
-	unsigned int i;
-
-	if (!ld_lock_stat_on() || unlikely(!lt || lt->recursion))
-		return;
-	flags = ld_irq_save();
-	lt->recursion++;
-	lt->hook_ret = (unsigned long)__builtin_return_address(0);
-	h = find_held_lock(lt, lock, &i);
-	if (h && h->instance == lock)
-		lockstat_acquired(h, lock, ip);
-	else if (!h && ld_enabled())
-		print_lock_contention_bug(lt, lock, ip);
-	ld_flush();
-	lt->recursion--;
-	ld_irq_restore(flags);
+	lock_stat_event(lock, ip, true, (unsigned long)__builtin_return_address(0));
 }
 
 /*
