@@ -86,10 +86,24 @@ static void check_state(struct task_struct *t)
 			     state & ~LKSYNC_TASK_PARKED, (void *)ip, sym, off);
 }
 
+/*
+ * One report a second, as the kernel (time_before(jiffies, prev_jiffy +
+ * HZ)); the compare-and-exchange lets one of several racing tasks report.
+ * Relaxed: the word guards nothing else. Return: true if this one may.
+ */
+static bool report_allowed(void)
+{
+	unsigned long now = jiffies, prev = __atomic_load_n(&prev_jiffy, __ATOMIC_RELAXED);
+
+	if (prev && time_before(now, prev + HZ))
+		return false;
+	return __atomic_compare_exchange_n(&prev_jiffy, &prev, now ? now : 1, 0,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 void lksync_might_sleep(const char *file, int line)
 {
 	struct task_struct *t = lksync_tls.task;
-	unsigned long now, prev;
 	char head[320], held[HELD_TEXT_LEN];
 	int count = preempt_count(), irqs = irqs_disabled();
 
@@ -97,17 +111,7 @@ void lksync_might_sleep(const char *file, int line)
 		check_state(t);
 	if (likely(count == 0 && !irqs))
 		return;
-	/*
-	 * One report a second, as the kernel (time_before(jiffies,
-	 * prev_jiffy + HZ)); the compare-and-exchange lets one of several
-	 * racing tasks report. Relaxed: the word guards nothing else.
-	 */
-	now = jiffies;
-	prev = __atomic_load_n(&prev_jiffy, __ATOMIC_RELAXED);
-	if (prev && time_before(now, prev + HZ))
-		return;
-	if (!__atomic_compare_exchange_n(&prev_jiffy, &prev, now ? now : 1, 0,
-					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+	if (!report_allowed())
 		return;
 
 	t = current;
@@ -125,17 +129,11 @@ void lksync_might_sleep(const char *file, int line)
 void lksync_cant_sleep(const char *file, int line)
 {
 	struct task_struct *t;
-	unsigned long now, prev;
 	char head[320], held[HELD_TEXT_LEN];
 
 	if (likely(preempt_count() != 0 || irqs_disabled()))
 		return;
-	now = jiffies;
-	prev = __atomic_load_n(&prev_jiffy, __ATOMIC_RELAXED);
-	if (prev && time_before(now, prev + HZ))
-		return;
-	if (!__atomic_compare_exchange_n(&prev_jiffy, &prev, now ? now : 1, 0,
-					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+	if (!report_allowed())
 		return;
 	t = current;
 	snprintf(head, sizeof(head), "BUG: assuming atomic context at %s:%d", file, line);
