@@ -18,12 +18,14 @@
 #ifndef LKSYNC_INTERRUPT_H
 #define LKSYNC_INTERRUPT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <lksync/atomic.h>
 #include <lksync/barrier.h>
 #include <lksync/bitops.h>
 #include <lksync/bottom_half.h>
 #include <lksync/irqflags.h>
+#include <lksync/cpumask.h>
 #include <lksync/kernel.h>
 #include <lksync/preempt.h>
 #include <lksync/irq.h>
@@ -218,6 +220,127 @@ static inline void synchronize_irq(unsigned int irq)
 {
 	lksync_synchronize_irq(irq);
 }
+
+/*
+ * Wake-up sources: there is no system suspend in a process, so nothing is
+ * woken by a line; the kernel's bookkeeping is kept (a wake depth per line,
+ * and its warning for an unbalanced disable), as on a chip that needs no
+ * wake set-up (IRQCHIP_SKIP_SET_WAKE).
+ */
+LKSYNC_API int lksync_irq_set_irq_wake(unsigned int irq, unsigned int on);
+
+/**
+ * irq_set_irq_wake - mark @irq as a wake-up source (@on) or no longer one.
+ * Nests: the line is a wake source while enables outnumber disables; a
+ * disable at depth 0 warns "Unbalanced IRQ %d wake disable" and does
+ * nothing.
+ * Context: task context (the kernel takes the chip's bus lock).
+ * Return: 0; -EINVAL if @irq is not a line.
+ */
+static inline int irq_set_irq_wake(unsigned int irq, unsigned int on)
+{
+	return lksync_irq_set_irq_wake(irq, on);
+}
+
+/* enable_irq_wake - irq_set_irq_wake(@irq, 1). Context: task. Return: as it. */
+static inline int enable_irq_wake(unsigned int irq)
+{
+	return lksync_irq_set_irq_wake(irq, 1);
+}
+
+/* disable_irq_wake - irq_set_irq_wake(@irq, 0). Context: task. Return: as it. */
+static inline int disable_irq_wake(unsigned int irq)
+{
+	return lksync_irq_set_irq_wake(irq, 0);
+}
+
+/*
+ * Affinity: a line is delivered to a task, not a CPU (lksync_irq_route() in
+ * <lksync/irq.h> is the analogue), and tasks are not pinned, so CPU masks
+ * cannot steer a line. The calls are accepted and change nothing.
+ */
+
+/**
+ * irq_set_affinity - ask for @irq to be delivered on the CPUs of @cpumask.
+ * Accepted and ignored: route the line to a task with lksync_irq_route().
+ * Context: task context.
+ * Return: 0; -EINVAL if @irq is not a line.
+ */
+static inline int irq_set_affinity(unsigned int irq, const struct cpumask *cpumask)
+{
+	(void)cpumask;
+	return irq < NR_IRQS ? 0 : -EINVAL;
+}
+
+/* irq_force_affinity - irq_set_affinity() (accepted, ignored). Return: as it. */
+static inline int irq_force_affinity(unsigned int irq, const struct cpumask *cpumask)
+{
+	return irq_set_affinity(irq, cpumask);
+}
+
+/**
+ * irq_update_affinity_hint - record a hint for user space's IRQ balancing.
+ * Accepted and ignored (there is no /proc/irq to show it).
+ * Context: task context.
+ * Return: 0; -EINVAL if @irq is not a line.
+ */
+static inline int irq_update_affinity_hint(unsigned int irq, const struct cpumask *m)
+{
+	(void)m;
+	return irq < NR_IRQS ? 0 : -EINVAL;
+}
+
+/**
+ * irq_set_affinity_and_hint - the hint and, for a non-NULL @m, the affinity.
+ * Both accepted and ignored.
+ * Context: task context.
+ * Return: 0; -EINVAL if @irq is not a line.
+ */
+static inline int irq_set_affinity_and_hint(unsigned int irq, const struct cpumask *m)
+{
+	return irq_update_affinity_hint(irq, m);
+}
+
+/* irq_set_affinity_hint - irq_set_affinity_and_hint() (the older name). Return: as it. */
+static inline int irq_set_affinity_hint(unsigned int irq, const struct cpumask *m)
+{
+	return irq_set_affinity_and_hint(irq, m);
+}
+
+/*
+ * irq_enter()/irq_exit(): the bracket the kernel's architecture entry code
+ * puts around a hard interrupt's handling. lksync's own delivery does the
+ * same around the handlers it runs; these let code that dispatches its own
+ * "interrupt" (a handler called by hand, an emulated device) run it in
+ * hardirq context, with softirqs raised meanwhile run at the end.
+ */
+LKSYNC_API void lksync_irq_exit(void);
+
+/**
+ * irq_enter - enter hard interrupt context: in_hardirq() is true until irq_exit().
+ * Nests. Only the preempt count changes: nothing is masked for you.
+ * Context: interrupts disabled (local_irq_disable()/local_irq_save()),
+ * as in the kernel.
+ * Return: nothing.
+ */
+static inline void irq_enter(void)
+{
+	preempt_count_add(HARDIRQ_OFFSET);
+}
+/* irq_enter_rcu - irq_enter() (there is no RCU to tell). */
+#define irq_enter_rcu()		irq_enter()
+
+/**
+ * irq_exit - leave hard interrupt context entered with irq_enter(); when
+ * that leaves interrupt context, run the softirqs raised meanwhile (on this
+ * task, as the kernel's invoke_softirq()).
+ * An irq_exit() outside hardirq context is reported once and does nothing.
+ * Context: interrupts disabled, after irq_enter().
+ * Return: nothing.
+ */
+#define irq_exit()		lksync_irq_exit()
+/* irq_exit_rcu - irq_exit(). */
+#define irq_exit_rcu()		lksync_irq_exit()
 
 /* ---- softirqs ----------------------------------------------------------- */
 

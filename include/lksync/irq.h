@@ -17,6 +17,7 @@
 #define LKSYNC_IRQ_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <lksync/sched.h>
 
 /* NR_IRQS - the number of interrupt lines: valid lines are 0 .. NR_IRQS - 1. */
@@ -70,5 +71,22 @@ LKSYNC_API int lksync_irq_route(unsigned int irq, struct task_struct *task);
  * Return: the count, or 0 if @irq is not a line.
  */
 LKSYNC_API unsigned long lksync_irq_spurious(unsigned int irq);
+
+/**
+ * irq_has_action - does line @irq have a handler requested?
+ * Context: any; a snapshot.
+ * Return: true if at least one action is installed; false for a free line
+ * or one that is not a line.
+ */
+LKSYNC_API bool lksync_irq_has_action(unsigned int irq);
+#define irq_has_action(irq)	lksync_irq_has_action(irq)
+
+/**
+ * lksync_irq_wake_depth - how many irq_set_irq_wake(@irq, 1) are not yet undone.
+ * Context: any; a snapshot.
+ * Return: the depth (the line is a wake source while it is not 0); 0 if
+ * @irq is not a line.
+ */
+LKSYNC_API unsigned int lksync_irq_wake_depth(unsigned int irq);
 
 #endif /* LKSYNC_IRQ_H */

@@ -86,6 +86,7 @@ struct irq_desc {
 	struct task_struct *target;	/* delivery task (referenced), NULL: no action */
 	struct task_struct *owner;	/* the requesting task (referenced) */
 	unsigned int depth;		/* disable_irq() nesting; 1 while unrequested */
+	unsigned int wake_depth;	/* irq_set_irq_wake() nesting (under lock) */
 	unsigned int istate;		/* IRQS_*; written under lock, read racily */
 	unsigned long threads_oneshot;	/* oneshot threads still to run: line masked */
 	atomic_t threads_active;	/* woken threads not yet finished */
@@ -738,6 +739,56 @@ void lksync_enable_irq(unsigned int irq)
 	}
 	raw_spin_unlock_irqrestore(&desc->lock, flags);
 	irq_kick(&k);
+}
+
+bool lksync_irq_has_action(unsigned int irq)
+{
+	/* Relaxed: a snapshot; handlers that use the action load it with acquire. */
+	return irq < NR_IRQS && __atomic_load_n(&irq_descs[irq].action, __ATOMIC_RELAXED);
+}
+
+int lksync_irq_set_irq_wake(unsigned int irq, unsigned int on)
+{
+	struct irq_desc *desc;
+	unsigned long flags;
+	bool unbalanced = false;
+
+	if (irq >= NR_IRQS)
+		return -EINVAL;
+	desc = &irq_descs[irq];
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	/* No wake set-up to do at 0 <-> 1: the chip skips it (IRQCHIP_SKIP_SET_WAKE). */
+	if (on)
+		desc->wake_depth++;
+	else if (!desc->wake_depth)
+		unbalanced = true;
+	else
+		desc->wake_depth--;
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	WARN(unbalanced, "Unbalanced IRQ %u wake disable\n", irq);
+	return 0;
+}
+
+unsigned int lksync_irq_wake_depth(unsigned int irq)
+{
+	unsigned int depth;
+	unsigned long flags;
+
+	if (irq >= NR_IRQS)
+		return 0;
+	raw_spin_lock_irqsave(&irq_descs[irq].lock, flags);
+	depth = irq_descs[irq].wake_depth;
+	raw_spin_unlock_irqrestore(&irq_descs[irq].lock, flags);
+	return depth;
+}
+
+void lksync_irq_exit(void)
+{
+	/* Unbalanced: reported, and the preempt count left alone (not underflowed). */
+	if (WARN_ONCE(!in_hardirq(), "irq_exit() without irq_enter()\n"))
+		return;
+	preempt_count_sub(HARDIRQ_OFFSET);
+	lksync_softirq_irq_exit();
 }
 
 /* ---- tasks leaving ---------------------------------------------------------- */
