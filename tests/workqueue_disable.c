@@ -328,8 +328,9 @@ static long on_cpu_fn(void *arg)
 
 TEST(per_cpu_helpers)
 {
-	struct workqueue_struct *ubq = alloc_workqueue("dis-ub", WQ_UNBOUND, 0);
-	struct item a = { 0 };
+	/* max_active 1: an item queued behind a running one stays pending. */
+	struct workqueue_struct *ubq = alloc_workqueue("dis-ub", WQ_UNBOUND, 1);
+	struct item a = { 0 }, blocker = { .gate = 1 };
 
 	CHECK_EQ(schedule_on_each_cpu(each_fn), 0);
 	CHECK_EQ(__atomic_load_n(&each_runs, __ATOMIC_RELAXED), num_online_cpus());
@@ -340,10 +341,12 @@ TEST(per_cpu_helpers)
 	CHECK_EQ(work_on_cpu_safe((int)nr_cpu_ids + 3, on_cpu_fn, (void *)1L), -ENODEV);
 
 	INIT_WORK(&a.work, item_fn);
-	a.gate = 1;
+	INIT_WORK(&blocker.work, item_fn);
+	CHECK(queue_work_node(0, ubq, &blocker.work));
+	wait_started(&blocker);
 	CHECK(queue_work_node(0, ubq, &a.work));
 	CHECK(!queue_work_node(0, ubq, &a.work));	/* pending */
-	__atomic_store_n(&a.gate, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&blocker.gate, 0, __ATOMIC_RELEASE);
 	flush_work(&a.work);
 	CHECK_EQ(runs(&a), 1);
 	disable_work(&a.work);

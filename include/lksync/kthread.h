@@ -233,19 +233,39 @@ struct kthread_delayed_work {
 	struct timer_list	timer;
 };
 
-/* kthread_delayed_work_timer_fn - the timer callback of every kthread_delayed_work. */
+/**
+ * kthread_delayed_work_timer_fn - the timer callback of every
+ * kthread_delayed_work: moves the item to its worker's work_list, unless a
+ * canceler is at work.
+ * Context: timer (softirq) context, interrupts disabled (TIMER_IRQSAFE).
+ * Return: nothing.
+ */
 LKSYNC_API void lksync_kthread_delayed_work_timer_fn(struct timer_list *t);
 #define kthread_delayed_work_timer_fn	lksync_kthread_delayed_work_timer_fn
 
-#define KTHREAD_WORKER_INIT(worker) {							.lock = __RAW_SPIN_LOCK_INITIALIZER_KEY((worker).lock, &(worker).lock),		.work_list = LIST_HEAD_INIT((worker).work_list),				.delayed_work_list = LIST_HEAD_INIT((worker).delayed_work_list),	}
-#define KTHREAD_WORK_INIT(work, fn) {							.node = LIST_HEAD_INIT((work).node),						.func = (fn),								}
-#define KTHREAD_DELAYED_WORK_INIT(dwork, fn) {						.work = KTHREAD_WORK_INIT((dwork).work, (fn)),					.timer = __TIMER_INITIALIZER(lksync_kthread_delayed_work_timer_fn,					     TIMER_IRQSAFE),				}
+#define KTHREAD_WORKER_INIT(worker) {						\
+	.lock = __RAW_SPIN_LOCK_INITIALIZER_KEY((worker).lock, &(worker).lock),	\
+	.work_list = LIST_HEAD_INIT((worker).work_list),			\
+	.delayed_work_list = LIST_HEAD_INIT((worker).delayed_work_list),	\
+}
+#define KTHREAD_WORK_INIT(work, fn) {						\
+	.node = LIST_HEAD_INIT((work).node),					\
+	.func = (fn),								\
+}
+#define KTHREAD_DELAYED_WORK_INIT(dwork, fn) {					\
+	.work = KTHREAD_WORK_INIT((dwork).work, (fn)),				\
+	.timer = __TIMER_INITIALIZER(lksync_kthread_delayed_work_timer_fn,	\
+				     TIMER_IRQSAFE),				\
+}
 /* DEFINE_KTHREAD_WORKER - define an initialized (not yet running) worker @worker. */
-#define DEFINE_KTHREAD_WORKER(worker)							struct kthread_worker worker = KTHREAD_WORKER_INIT(worker)
+#define DEFINE_KTHREAD_WORKER(worker)						\
+	struct kthread_worker worker = KTHREAD_WORKER_INIT(worker)
 /* DEFINE_KTHREAD_WORK - define a work item @work running @fn. */
-#define DEFINE_KTHREAD_WORK(work, fn)							struct kthread_work work = KTHREAD_WORK_INIT(work, fn)
+#define DEFINE_KTHREAD_WORK(work, fn)						\
+	struct kthread_work work = KTHREAD_WORK_INIT(work, fn)
 /* DEFINE_KTHREAD_DELAYED_WORK - define a delayed work item @dwork running @fn. */
-#define DEFINE_KTHREAD_DELAYED_WORK(dwork, fn)						struct kthread_delayed_work dwork = KTHREAD_DELAYED_WORK_INIT(dwork, fn)
+#define DEFINE_KTHREAD_DELAYED_WORK(dwork, fn)					\
+	struct kthread_delayed_work dwork = KTHREAD_DELAYED_WORK_INIT(dwork, fn)
 #define DEFINE_KTHREAD_WORKER_ONSTACK(worker)	DEFINE_KTHREAD_WORKER(worker)
 
 /**
@@ -253,21 +273,35 @@ LKSYNC_API void lksync_kthread_delayed_work_timer_fn(struct timer_list *t);
  * Context: any; @worker not in use.
  * Return: nothing.
  */
-#define kthread_init_worker(worker) do {						struct kthread_worker *__kw = (worker);						memset(__kw, 0, sizeof(*__kw));							raw_spin_lock_init(&__kw->lock);						INIT_LIST_HEAD(&__kw->work_list);						INIT_LIST_HEAD(&__kw->delayed_work_list);				} while (0)
+#define kthread_init_worker(worker) do {					\
+	struct kthread_worker *__kw = (worker);					\
+	memset(__kw, 0, sizeof(*__kw));						\
+	raw_spin_lock_init(&__kw->lock);					\
+	INIT_LIST_HEAD(&__kw->work_list);					\
+	INIT_LIST_HEAD(&__kw->delayed_work_list);				\
+} while (0)
 
 /**
  * kthread_init_work - initialize @work to run @fn.
  * Context: any; @work not queued nor running.
  * Return: nothing.
  */
-#define kthread_init_work(work, fn) do {						memset((work), 0, sizeof(struct kthread_work));					INIT_LIST_HEAD(&(work)->node);							(work)->func = (fn);							} while (0)
+#define kthread_init_work(work, fn) do {					\
+	memset((work), 0, sizeof(struct kthread_work));				\
+	INIT_LIST_HEAD(&(work)->node);						\
+	(work)->func = (fn);							\
+} while (0)
 
 /**
  * kthread_init_delayed_work - initialize the delayed item @dwork to run @fn.
  * Context: task context (its timer's first set-up starts the tick).
  * Return: nothing.
  */
-#define kthread_init_delayed_work(dwork, fn) do {					kthread_init_work(&(dwork)->work, (fn));					timer_setup(&(dwork)->timer, lksync_kthread_delayed_work_timer_fn,			    TIMER_IRQSAFE);						} while (0)
+#define kthread_init_delayed_work(dwork, fn) do {				\
+	kthread_init_work(&(dwork)->work, (fn));				\
+	timer_setup(&(dwork)->timer, lksync_kthread_delayed_work_timer_fn,	\
+		    TIMER_IRQSAFE);						\
+} while (0)
 
 /**
  * kthread_worker_fn - the thread function of a kthread worker.
@@ -293,15 +327,26 @@ LKSYNC_API struct kthread_worker *lksync_kthread_create_worker(int cpu, unsigned
  * Context: task context; may sleep.
  * Return: the worker, or an ERR_PTR() (-ENOMEM, -EAGAIN).
  */
-#define kthread_create_worker(flags, namefmt, ...) ({					might_sleep();									lksync_kthread_create_worker(-1, (flags), namefmt, ##__VA_ARGS__);	})
-#define kthread_create_worker_on_node(flags, node, namefmt, ...)			kthread_create_worker(flags, namefmt, ##__VA_ARGS__)
+#define kthread_create_worker(flags, namefmt, ...) ({				\
+	might_sleep();								\
+	lksync_kthread_create_worker(-1, (flags), namefmt, ##__VA_ARGS__);	\
+})
+/* kthread_create_worker_on_node - kthread_create_worker(); @node is ignored. Return: as it. */
+#define kthread_create_worker_on_node(flags, node, namefmt, ...)		\
+	kthread_create_worker(flags, namefmt, ##__VA_ARGS__)
 
 /**
  * kthread_run_worker - kthread_create_worker(), then wake its thread.
  * Context: task context; may sleep.
  * Return: the worker, or an ERR_PTR().
  */
-#define kthread_run_worker(flags, namefmt, ...) ({					struct kthread_worker *__kw =								kthread_create_worker(flags, namefmt, ##__VA_ARGS__);			if (!IS_ERR(__kw))									wake_up_process(__kw->task);						__kw;									})
+#define kthread_run_worker(flags, namefmt, ...) ({				\
+	struct kthread_worker *__kw =						\
+		kthread_create_worker(flags, namefmt, ##__VA_ARGS__);		\
+	if (!IS_ERR(__kw))							\
+		wake_up_process(__kw->task);					\
+	__kw;									\
+})
 
 /**
  * kthread_create_worker_on_cpu - kthread_create_worker() named for @cpu.
@@ -310,9 +355,18 @@ LKSYNC_API struct kthread_worker *lksync_kthread_create_worker(int cpu, unsigned
  * Context: task context; may sleep.
  * Return: the worker, or an ERR_PTR().
  */
-#define kthread_create_worker_on_cpu(cpu, flags, namefmt) ({				might_sleep();									lksync_kthread_create_worker((cpu), (flags), (namefmt), (cpu));		})
+#define kthread_create_worker_on_cpu(cpu, flags, namefmt) ({			\
+	might_sleep();								\
+	lksync_kthread_create_worker((cpu), (flags), (namefmt), (cpu));		\
+})
 /* kthread_run_worker_on_cpu - kthread_create_worker_on_cpu(), woken. Return: as it. */
-#define kthread_run_worker_on_cpu(cpu, flags, namefmt) ({				struct kthread_worker *__kw =								kthread_create_worker_on_cpu(cpu, flags, namefmt);			if (!IS_ERR(__kw))									wake_up_process(__kw->task);						__kw;									})
+#define kthread_run_worker_on_cpu(cpu, flags, namefmt) ({			\
+	struct kthread_worker *__kw =						\
+		kthread_create_worker_on_cpu(cpu, flags, namefmt);		\
+	if (!IS_ERR(__kw))							\
+		wake_up_process(__kw->task);					\
+	__kw;									\
+})
 
 /**
  * kthread_queue_work - queue @work on @worker.
@@ -332,7 +386,8 @@ LKSYNC_API bool lksync_kthread_queue_work(struct kthread_worker *worker,
 LKSYNC_API bool lksync_kthread_queue_delayed_work(struct kthread_worker *worker,
 						  struct kthread_delayed_work *dwork,
 						  unsigned long delay);
-#define kthread_queue_delayed_work(worker, dwork, delay)				lksync_kthread_queue_delayed_work((worker), (dwork), (delay))
+#define kthread_queue_delayed_work(worker, dwork, delay)			\
+	lksync_kthread_queue_delayed_work((worker), (dwork), (delay))
 
 /**
  * kthread_mod_delayed_work - queue @dwork after @delay jiffies, or move
@@ -345,7 +400,8 @@ LKSYNC_API bool lksync_kthread_queue_delayed_work(struct kthread_worker *worker,
 LKSYNC_API bool lksync_kthread_mod_delayed_work(struct kthread_worker *worker,
 						struct kthread_delayed_work *dwork,
 						unsigned long delay);
-#define kthread_mod_delayed_work(worker, dwork, delay)					lksync_kthread_mod_delayed_work((worker), (dwork), (delay))
+#define kthread_mod_delayed_work(worker, dwork, delay)				\
+	lksync_kthread_mod_delayed_work((worker), (dwork), (delay))
 
 /**
  * kthread_flush_work - wait until @work, if queued or running, has run.
@@ -383,7 +439,8 @@ LKSYNC_API bool lksync_kthread_cancel_work_sync(struct kthread_work *work);
  * Return: true if @dwork was pending.
  */
 LKSYNC_API bool lksync_kthread_cancel_delayed_work_sync(struct kthread_delayed_work *dwork);
-#define kthread_cancel_delayed_work_sync(dwork)					lksync_kthread_cancel_delayed_work_sync(dwork)
+#define kthread_cancel_delayed_work_sync(dwork)				\
+	lksync_kthread_cancel_delayed_work_sync(dwork)
 
 /**
  * kthread_destroy_worker - flush @worker, stop its thread and free it.
