@@ -568,6 +568,53 @@ TEST(spinning_item_no_stall)
 	flush_work(&spin);
 }
 
+/* ---- an item that returns holding a lock (debug flavor) ---- */
+
+#ifdef LKSYNC_DEBUG
+#include <fcntl.h>
+#include <lksync/mutex.h>
+
+static DEFINE_MUTEX(leak_mutex);
+
+/*
+ * Returns with the mutex held: a bug. The worker keeps holding it until the
+ * program ends (nobody else takes leak_mutex, so no dependency can close a
+ * cycle; the pool's idle workers are reaped only after minutes).
+ */
+static void leak_fn(struct work_struct *work)
+{
+	mutex_lock(&leak_mutex);
+}
+
+TEST(item_leaking_a_lock_reported)
+{
+	struct work_struct w;
+	int fds[2], saved;
+	char buf[1024] = "";
+	ssize_t n;
+
+	CHECK_EQ(pipe(fds), 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fds[1], 2);
+	INIT_WORK(&w, leak_fn);
+	queue_work(system_unbound_wq, &w);
+	flush_work(&w);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fds[1]);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	buf[n > 0 ? n : 0] = 0;
+	/* The kernel's words: a worker must return with no lock held. */
+	CHECK(strstr(buf, "BUG: workqueue leaked atomic, lock or RCU") != NULL);
+	CHECK(strstr(buf, "lock=0->1") != NULL);
+	CHECK(strstr(buf, "leak_mutex") != NULL);
+}
+#endif
+
 /* ---- drain and destroy ---- */
 
 struct chain {
@@ -655,6 +702,9 @@ int main(void)
 	RUN(concurrent_cancel);
 	RUN(sleeping_item_no_stall);
 	RUN(spinning_item_no_stall);
+#ifdef LKSYNC_DEBUG
+	RUN(item_leaking_a_lock_reported);
+#endif
 	RUN(drain_destroy);
 	RUN(self_free);
 	return test_done();

@@ -330,14 +330,15 @@ LKSYNC_API bool lksync_read_lock_is_recursive(void);
 #define lockdep_assert_held_read(l)	lockdep_assert(lockdep_is_held_type(l, 1))
 #define lockdep_assert_held_once(l)	lockdep_assert_once(lockdep_is_held(l))
 #define lockdep_assert_none_held_once()	lockdep_assert_once(!lksync_lockdep_depth())
-#define lockdep_assert_irqs_enabled()	lockdep_assert(!irqs_disabled())
-#define lockdep_assert_irqs_disabled()	lockdep_assert(irqs_disabled())
-#define lockdep_assert_in_irq()		lockdep_assert(in_hardirq())
-#define lockdep_assert_in_softirq()	lockdep_assert(in_softirq())
+/* The context assertions warn once per site, as the kernel's WARN_ON_ONCE() ones. */
+#define lockdep_assert_irqs_enabled()	lockdep_assert_once(!irqs_disabled())
+#define lockdep_assert_irqs_disabled()	lockdep_assert_once(irqs_disabled())
+#define lockdep_assert_in_irq()		lockdep_assert_once(in_hardirq())
+#define lockdep_assert_in_softirq()	lockdep_assert_once(in_softirq())
 #define lockdep_assert_preemption_enabled()					\
-	lockdep_assert(!(preempt_count() & PREEMPT_MASK) && !irqs_disabled())
+	lockdep_assert_once(preempt_count() == 0 && !irqs_disabled())
 #define lockdep_assert_preemption_disabled()					\
-	lockdep_assert((preempt_count() & PREEMPT_MASK) || irqs_disabled())
+	lockdep_assert_once(preempt_count() != 0 || irqs_disabled())
 #define lockdep_recursing(tsk)		0
 /* The number of locks the current task holds. */
 LKSYNC_API unsigned int lksync_lockdep_depth(void);

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lksync/bug.h>
+#include <lksync/lockdep.h>
 #include <lksync/printk.h>
 #include <lksync/smp.h>
 #include <lksync/wait.h>
@@ -907,6 +908,7 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	struct worker_pool *pool = worker->pool;
 	bool cpu_intensive = READ_ONCE(pwq->wq->flags) & WQ_CPU_INTENSIVE;
 	unsigned long data = work_data(work);
+	int lockdep_start_depth;
 
 	list_add(&worker->hentry, busy_bucket(pool, work));
 	worker->current_work = work;
@@ -933,14 +935,22 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	set_work_pool_and_clear_pending(work, pool->id);
 	raw_spin_unlock_irq(&pool->lock);
 
+	lockdep_start_depth = (int)lockdep_depth(current);
 	worker->current_func(work);
 
-	/* A worker runs items at preempt_count 0, interrupts on: so must they return. */
-	if (unlikely(preempt_count() || irqs_disabled()))
+	/*
+	 * A worker runs items at preempt_count 0, interrupts on and no lock
+	 * held: so must they return (the debug flavor also counts locks).
+	 */
+	if (unlikely(preempt_count() || irqs_disabled() ||
+		     (int)lockdep_depth(current) > lockdep_start_depth)) {
 		pr_err("BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n"
-		       "     preempt=0x%08x irqs_disabled=%d workfn=%p\n",
-		       current->comm, current->pid, preempt_count(), !!irqs_disabled(),
+		       "     preempt=0x%08x lock=%d->%d irqs_disabled=%d workfn=%p\n",
+		       current->comm, current->pid, preempt_count(), lockdep_start_depth,
+		       (int)lockdep_depth(current), !!irqs_disabled(),
 		       (void *)worker->current_func);
+		lockdep_print_held_locks(current);
+	}
 	raw_spin_lock_irq(&pool->lock);
 	/* The item may be freed by now: only its address is used below. */
 	lksync_wq_worker_clr_flags(worker, WORKER_CPU_INTENSIVE);

@@ -1993,9 +1993,10 @@ void lksync_lockdep_print_held_locks(struct task_struct *task)
 	char buf[4096];
 	struct ld_task *lt = ld_self;
 
-	if (lt)
+	if (lt) {
 		lt->recursion++;
-	lt->hook_ret = (unsigned long)__builtin_return_address(0);
+		lt->hook_ret = (unsigned long)__builtin_return_address(0);
+	}
 	lksync_debug_held_locks_text(task, buf, sizeof(buf));
 	ld_print_text(buf);
 	if (lt)

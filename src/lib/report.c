@@ -262,6 +262,7 @@ void lksync_report(const char *headline, const char *fmt, ...)
 	rb_trace(&b, 2);
 	report_emit(&b);
 	report_depth--;
+	maybe_panic();	/* every report, as the kernel's panic_on_warn and BUG() */
 }
 
 void lksync_warn_slowpath(const char *file, int line, const char *func, const char *fmt, ...)
