@@ -91,8 +91,13 @@ LKSYNC_API int lksync_down_slowpath(struct semaphore *sem, unsigned int state,
 /* Out of line, after up() added a unit with waiters queued: wake the head, or hand it the unit. */
 LKSYNC_API void lksync_up_slowpath(struct semaphore *sem);
 
-/* Out of line, after a lost compare-and-exchange: back off, then try again. */
-LKSYNC_API bool lksync_sem_trydown_contended(struct semaphore *sem);
+/*
+ * Out of line, after a lost compare-and-exchange: back off, then try again,
+ * at most @tries more times (0: until no unit is free).
+ */
+LKSYNC_API bool lksync_sem_trydown_contended(struct semaphore *sem, unsigned int tries);
+/* A down() that keeps losing the race goes to the slow path's fair queue. */
+#define LKSYNC_SEM_DOWN_TRIES	4
 
 /* 0 < units < HANDOFF in @c: some free and none reserved. */
 static __always_inline bool __lksync_sem_free(unsigned int c)
@@ -100,8 +105,12 @@ static __always_inline bool __lksync_sem_free(unsigned int c)
 	return (c & ~LKSYNC_SEM_WAITERS) - 1 < LKSYNC_SEM_HANDOFF - 1;
 }
 
-/* Take a free unit if there is one and it is not reserved. Return: true if taken. */
-static __always_inline bool __lksync_sem_trydown(struct semaphore *sem)
+/*
+ * Take a free unit if there is one and it is not reserved, retrying lost
+ * races up to @tries times (0: as long as a unit is free). Return: true if
+ * taken.
+ */
+static __always_inline bool __lksync_sem_trydown(struct semaphore *sem, unsigned int tries)
 {
 	unsigned int c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
 
@@ -111,7 +120,7 @@ static __always_inline bool __lksync_sem_trydown(struct semaphore *sem)
 	if (likely(__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
 					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
 		return true;
-	return lksync_sem_trydown_contended(sem);
+	return lksync_sem_trydown_contended(sem, tries);
 }
 
 /**
@@ -123,7 +132,7 @@ static __always_inline bool __lksync_sem_trydown(struct semaphore *sem)
 static inline void down(struct semaphore *sem)
 {
 	might_sleep();
-	if (likely(__lksync_sem_trydown(sem)))
+	if (likely(__lksync_sem_trydown(sem, LKSYNC_SEM_DOWN_TRIES)))
 		return;
 	lksync_down_slowpath(sem, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 }
@@ -137,7 +146,7 @@ static inline void down(struct semaphore *sem)
 static inline int __must_check down_interruptible(struct semaphore *sem)
 {
 	might_sleep();
-	if (likely(__lksync_sem_trydown(sem)))
+	if (likely(__lksync_sem_trydown(sem, LKSYNC_SEM_DOWN_TRIES)))
 		return 0;
 	return lksync_down_slowpath(sem, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 }
@@ -151,7 +160,7 @@ static inline int __must_check down_interruptible(struct semaphore *sem)
 static inline int __must_check down_killable(struct semaphore *sem)
 {
 	might_sleep();
-	if (likely(__lksync_sem_trydown(sem)))
+	if (likely(__lksync_sem_trydown(sem, LKSYNC_SEM_DOWN_TRIES)))
 		return 0;
 	return lksync_down_slowpath(sem, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
 }
@@ -164,7 +173,7 @@ static inline int __must_check down_killable(struct semaphore *sem)
  */
 static inline int __must_check down_trylock(struct semaphore *sem)
 {
-	return !__lksync_sem_trydown(sem);
+	return !__lksync_sem_trydown(sem, 0);	/* fails only when no unit is free */
 }
 
 /**
@@ -176,7 +185,7 @@ static inline int __must_check down_trylock(struct semaphore *sem)
 static inline int __must_check down_timeout(struct semaphore *sem, long timeout)
 {
 	might_sleep();
-	if (likely(__lksync_sem_trydown(sem)))
+	if (likely(__lksync_sem_trydown(sem, LKSYNC_SEM_DOWN_TRIES)))
 		return 0;
 	return lksync_down_slowpath(sem, TASK_UNINTERRUPTIBLE, timeout);
 }

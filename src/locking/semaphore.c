@@ -68,11 +68,18 @@ struct sem_waiter {
 #define SEM_BACKOFF	32	/* cpu_relax() rounds after the first lost exchange */
 #endif
 
-bool lksync_sem_trydown_contended(struct semaphore *sem)
+bool lksync_sem_trydown_contended(struct semaphore *sem, unsigned int tries)
 {
 	unsigned int c, spins = SEM_BACKOFF;
 
-	for (;;) {
+	/*
+	 * Bounded for down(): a task that keeps losing to running tasks must
+	 * reach the slow path, whose queue is FIFO with hand-off; retrying
+	 * here for as long as a unit was free starved it (torture: three of
+	 * six tasks got no unit in 7.7 s). down_trylock() retries while a unit
+	 * is free: it fails only when none is.
+	 */
+	for (unsigned int n = 0; !tries || n < tries; n++) {
 		for (unsigned int i = 0; i < spins; i++)
 			cpu_relax();
 		c = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
@@ -85,6 +92,7 @@ bool lksync_sem_trydown_contended(struct semaphore *sem)
 		if (spins < 8 * SEM_BACKOFF)
 			spins *= 2;
 	}
+	return false;
 }
 
 static inline struct sem_waiter *sem_head(struct semaphore *sem)
@@ -170,7 +178,7 @@ int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout
 
 	for (int i = 0; timeout > 0 && i < SEM_SPINS; i++) {
 		cpu_relax();
-		if (__lksync_sem_trydown(sem))
+		if (__lksync_sem_trydown(sem, LKSYNC_SEM_DOWN_TRIES))
 			return 0;
 	}
 
