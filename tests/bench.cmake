@@ -1,4 +1,5 @@
-# lksync-bench smoke test: a ~1-2 s run at tiny durations must print the
+# lksync-bench smoke test: a ~5 s run at tiny durations (minutes on a loaded
+# machine: the collapsing fair CK locks at 4 threads) must print the
 # tables and the targets section and write a well-formed CSV (and a PNG when
 # gnuplot is there). Not a timing assertion: the numbers are not judged.
 if(LKSYNC_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/bench/CMakeLists.txt)
@@ -9,5 +10,5 @@ if(LKSYNC_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/bench/CMakeLists.tx
       -DWORKDIR=${CMAKE_CURRENT_BINARY_DIR}/bench-smoke
       -DGNUPLOT=${LKSYNC_GNUPLOT}
       -P ${PROJECT_SOURCE_DIR}/tools/bench/smoke.cmake)
-  set_tests_properties(bench PROPERTIES TIMEOUT 120)
+  set_tests_properties(bench PROPERTIES TIMEOUT 300)
 endif()

@@ -12,7 +12,7 @@ if(GNUPLOT)
 endif()
 
 execute_process(COMMAND ${BENCH} ${args}
-  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 100)
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 280)
 message("${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "lksync-bench exited with '${rc}':\n${err}")
