@@ -1517,8 +1517,13 @@ void lksync_lock_acquire(struct lockdep_map *lock, unsigned int subclass, int tr
 	ld_irq_restore(flags);
 }
 
-static noinline __cold void print_unlock_imbalance_bug(struct ld_task *lt, struct lockdep_map *lock,
-				       unsigned long ip)
+/*
+ * "bad unlock balance" and "bad contention": the task names a lock it does
+ * not hold (@verb: "release", "contend"; @but: what lockdep found instead).
+ */
+static noinline __cold void print_not_held_bug(struct ld_task *lt, struct lockdep_map *lock,
+					       unsigned long ip, const char *headline,
+					       const char *verb, const char *but)
 {
 	struct ld_buf *b;
 
@@ -1527,15 +1532,22 @@ static noinline __cold void print_unlock_imbalance_bug(struct ld_task *lt, struc
 	b = ld_report_begin();
 	if (!b)
 		return;
-	ld_header(b, "WARNING: bad unlock balance detected!");
-	ld_printf(b, "%s/%d is trying to release lock (%s) at:\n", lt->task->comm,
-		  lt->task->pid, lock->name ? lock->name : "(null)");
+	ld_header(b, headline);
+	ld_printf(b, "%s/%d is trying to %s lock (%s) at:\n", lt->task->comm,
+		  lt->task->pid, verb, lock->name ? lock->name : "(null)");
 	ld_printf(b, "[<%p>] ", (void *)ip);
 	ld_sym(b, ip);
-	ld_printf(b, "\nbut there are no more locks to release!\n");
+	ld_printf(b, "\nbut %s!\n", but);
 	ld_printf(b, "\nother info that might help us debug this:\n");
 	ld_held_locks(b, lt);
 	ld_report_end(b);
+}
+
+static void print_unlock_imbalance_bug(struct ld_task *lt, struct lockdep_map *lock,
+				       unsigned long ip)
+{
+	print_not_held_bug(lt, lock, ip, "WARNING: bad unlock balance detected!", "release",
+			   "there are no more locks to release");
 }
 
 static int match_held_lock(const struct held_lock *h, const struct lockdep_map *lock)
@@ -1631,26 +1643,11 @@ out:
 }
 
 /* lock_contended()/lock_acquired() on a lock the task is not acquiring. */
-static noinline __cold void print_lock_contention_bug(struct ld_task *lt,
-						      struct lockdep_map *lock,
-						      unsigned long ip)
+static void print_lock_contention_bug(struct ld_task *lt, struct lockdep_map *lock,
+				      unsigned long ip)
 {
-	struct ld_buf *b;
-
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
-	if (!b)
-		return;
-	ld_header(b, "WARNING: bad contention detected!");
-	ld_printf(b, "%s/%d is trying to contend lock (%s) at:\n", lt->task->comm,
-		  lt->task->pid, lock->name ? lock->name : "(null)");
-	ld_printf(b, "[<%p>] ", (void *)ip);
-	ld_sym(b, ip);
-	ld_printf(b, "\nbut there are no locks held!\n");
-	ld_printf(b, "\nother info that might help us debug this:\n");
-	ld_held_locks(b, lt);
-	ld_report_end(b);
+	print_not_held_bug(lt, lock, ip, "WARNING: bad contention detected!", "contend",
+			   "there are no locks held");
 }
 
 /* lock_stat's two events on the lock being taken: contended, then acquired. */
