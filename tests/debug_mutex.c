@@ -70,7 +70,11 @@ TEST(initializers)
 
 	CHECK(static_mutex.magic == &static_mutex);
 	CHECK(strcmp(static_mutex.dep_map.name, "static_mutex") == 0);
-	CHECK((void *)static_mutex.dep_map.key == (void *)&static_mutex);
+	/* Its own class, keyed by the map's address at first use. */
+	CHECK(static_mutex.dep_map.key == NULL);
+	mutex_lock(&static_mutex);
+	mutex_unlock(&static_mutex);
+	CHECK((void *)static_mutex.dep_map.key == (void *)&static_mutex.dep_map);
 	init_here(&a);
 	init_here(&b);
 	mutex_init(&c);

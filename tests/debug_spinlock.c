@@ -95,11 +95,22 @@ TEST(initializers)
 	CHECK(static_lock.rlock.owner == SPINLOCK_OWNER_INIT);
 	CHECK_EQ((int)static_lock.rlock.owner_cpu, -1);
 	CHECK(strcmp(static_lock.dep_map.name, "static_lock") == 0);
-	CHECK((void *)static_lock.dep_map.key == (void *)&static_lock);
-	CHECK((void *)static_raw.dep_map.key == (void *)&static_raw);
+	/*
+	 * A static lock is its own class: the key is left for lockdep, which
+	 * keys the map by its own address at first use (the kernel's rule).
+	 */
+	CHECK(static_lock.dep_map.key == NULL);
+	spin_lock(&static_lock);
+	spin_unlock(&static_lock);
+	CHECK((void *)static_lock.dep_map.key == (void *)&static_lock.dep_map);
+	raw_spin_lock(&static_raw);
+	raw_spin_unlock(&static_raw);
+	CHECK((void *)static_raw.dep_map.key == (void *)&static_raw.dep_map);
 	CHECK(strcmp(static_raw.dep_map.name, "static_raw") == 0);
 	CHECK_EQ(static_rw.magic, RWLOCK_MAGIC);
-	CHECK((void *)static_rw.dep_map.key == (void *)&static_rw);
+	write_lock(&static_rw);
+	write_unlock(&static_rw);
+	CHECK((void *)static_rw.dep_map.key == (void *)&static_rw.dep_map);
 	/* A static lock without its own key is its own class by its address. */
 	CHECK(member.lock.dep_map.key == NULL);
 	CHECK(strcmp(member.lock.dep_map.name, "member.lock") == 0);
@@ -445,8 +456,11 @@ TEST(seqcount_and_queues)
 	CHECK(s.dep_map.key != NULL);
 	CHECK(strcmp(s.dep_map.name, "&s") == 0);
 	/* DEFINE_SEQLOCK(): its seqcount and lock are classes of their own, by address. */
-	CHECK((void *)static_sl.seqcount.seqcount.dep_map.key == (void *)&static_sl.seqcount);
-	CHECK((void *)static_sl.lock.dep_map.key == (void *)&static_sl.lock);
+	write_seqlock(&static_sl);
+	write_sequnlock(&static_sl);
+	CHECK((void *)static_sl.seqcount.seqcount.dep_map.key ==
+	      (void *)&static_sl.seqcount.seqcount.dep_map);
+	CHECK((void *)static_sl.lock.dep_map.key == (void *)&static_sl.lock.dep_map);
 	seqlock_init(&sl);
 	CHECK(sl.seqcount.seqcount.dep_map.key != NULL);
 	CHECK(sl.lock.dep_map.key != NULL);

@@ -206,7 +206,7 @@ TEST(masked_replay)
 {
 	unsigned long flags, inner;
 	struct test_task raiser;
-	DEFINE_SPINLOCK(lock);
+	static DEFINE_SPINLOCK(lock);
 
 	CHECK_EQ(request_irq(12, count_handler, 0, "mask", &mask_hits), 0);
 

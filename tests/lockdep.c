@@ -8,6 +8,8 @@
  */
 #include <lksync/sched.h>
 #include <lksync/lockdep.h>
+#include <lksync/spinlock.h>
+#include <lksync/percpu.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -733,20 +735,184 @@ TEST(other_tasks_locks)
 	test_reports = 0;
 }
 
+/* A dynamic key in heap memory, as a module's or an object's. */
+static struct lock_class_key *new_key(void)
+{
+	struct lock_class_key *k = calloc(1, sizeof(*k));
+
+	lockdep_register_key(k);
+	return k;
+}
+
+static void free_key(struct lock_class_key *k)
+{
+	lockdep_unregister_key(k);
+	free(k);
+}
+
 TEST(unregistered_key)
 {
-	static struct lock_class_key dyn;
+	struct lock_class_key *dyn = new_key();
 	struct lockdep_map m1, m2;
 
 	fresh();
-	lockdep_init_map(&m1, "dyn", &dyn, 0);
+	lockdep_init_map(&m1, "dyn", dyn, 0);
 	lockdep_init_map(&m2, "B", &kb, 0);
 	LOCK(m1); LOCK(m2); UNLOCK(m2); UNLOCK(m1);
 	/* The key goes away (a module unloads): its class and ordering with it. */
-	lockdep_unregister_key(&dyn);
-	lockdep_init_map(&m1, "dyn", &dyn, 0);
+	free_key(dyn);
+	dyn = new_key();
+	lockdep_init_map(&m1, "dyn", dyn, 0);
 	LOCK(m2); LOCK(m1); UNLOCK(m1); UNLOCK(m2);
 	CHECK_EQ(test_reports, 0);
+	free_key(dyn);
+	CHECK_EQ(test_reports, 0);
+}
+
+/*
+ * A class zapped with its key takes its dependencies with it: A -> X -> B
+ * through a freed X must not close a cycle with a later B -> A. Before the
+ * zap, the same B -> A is reported (the path runs through X).
+ */
+TEST(zapped_key_takes_its_dependencies)
+{
+	for (int zap = 0; zap < 2; zap++) {
+		struct lock_class_key *k = new_key();
+		struct lockdep_map x;
+
+		fresh();
+		lockdep_init_map(&x, "X", k, 0);
+		LOCK(A); LOCK(x); UNLOCK(x); UNLOCK(A);
+		LOCK(x); LOCK(B); UNLOCK(B); UNLOCK(x);
+		if (zap)
+			free_key(k);
+		LOCK(B); LOCK(A); UNLOCK(A); UNLOCK(B);
+		CHECK_EQ(test_reports, 1 - zap);
+		if (!zap) {
+			CHECK(has("WARNING: possible circular locking dependency detected"));
+			CHECK(has("(X){+.+.}"));
+			free_key(k);
+		}
+	}
+	/* The slots come back: far more keys over time than MAX_LOCKDEP_KEYS (8192). */
+	fresh();
+	for (long i = 0; i < 12000; i++) {
+		struct lock_class_key *k = new_key();
+		struct lockdep_map x;
+
+		lockdep_init_map(&x, "churn", k, 0);
+		LOCK(A); LOCK(x); UNLOCK(x); UNLOCK(A);
+		free_key(k);
+	}
+	CHECK_EQ(test_reports, 0);
+	CHECK_EQ(debug_locks, 1);
+	/* The graph still works afterwards. */
+	LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+	LOCK(B); LOCK(A); UNLOCK(A); UNLOCK(B);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("possible circular locking dependency"));
+}
+
+/* The kernel's key checks: registered or static, registered once, dynamic only. */
+TEST(key_registration_checks)
+{
+	struct lock_class_key *heap = calloc(1, sizeof(*heap));
+	struct lock_class_key *k;
+	struct lockdep_map m;
+
+	fresh();
+	lockdep_init_map(&m, "m", heap, 0);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("BUG: key ") && has(" has not been registered!"));
+	CHECK(has("DEBUG_LOCKS_WARN_ON(1)"));
+	CHECK_EQ(debug_locks, 0);
+
+	fresh();
+	lockdep_register_key(heap);
+	lockdep_init_map(&m, "m", heap, 0);
+	LOCK(m); UNLOCK(m);
+	CHECK_EQ(test_reports, 0);
+	lockdep_register_key(heap);		/* twice */
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: "));
+	free_key(heap);
+	CHECK_EQ(test_reports, 1);
+
+	fresh();
+	k = calloc(1, sizeof(*k));
+	lockdep_unregister_key(k);		/* never registered */
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: "));
+	free(k);
+
+	fresh();
+	lockdep_register_key(&ka);		/* static: not a dynamic key */
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: "));
+	lockdep_unregister_key(&ka);
+	CHECK_EQ(test_reports, 2);
+	fresh();
+}
+
+/*
+ * A statically initialized lock must be static storage (the kernel's
+ * assign_lock_key()): a DEFINE_SPINLOCK() on the stack is reported; every
+ * CPU's copy of a static per-CPU lock is one class, keyed by the variable;
+ * an alloc_percpu() lock needs spin_lock_init().
+ */
+static DEFINE_PER_CPU(spinlock_t, pcpu_lock) = __SPIN_LOCK_UNLOCKED(pcpu_lock);
+
+TEST(static_initializers_need_static_storage)
+{
+	unsigned int other = nr_cpu_ids > 1 ? 1 : 0;
+	spinlock_t __percpu *dyn;
+
+	{
+		DEFINE_SPINLOCK(on_stack);
+
+		fresh();
+		spin_lock(&on_stack);
+		spin_unlock(&on_stack);
+		CHECK_EQ(test_reports, 1);
+		CHECK(has("INFO: trying to register non-static key."));
+		CHECK(has("name: on_stack"));
+	}
+
+	fresh();
+	spin_lock(per_cpu_ptr(&pcpu_lock, 0));
+	spin_unlock(per_cpu_ptr(&pcpu_lock, 0));
+	spin_lock(per_cpu_ptr(&pcpu_lock, other));
+	spin_unlock(per_cpu_ptr(&pcpu_lock, other));
+	CHECK_EQ(test_reports, 0);
+	CHECK(per_cpu_ptr(&pcpu_lock, 0)->dep_map.key != NULL);
+	CHECK(per_cpu_ptr(&pcpu_lock, 0)->dep_map.key ==
+	      per_cpu_ptr(&pcpu_lock, other)->dep_map.key);
+	if (other) {
+		/* One class: two CPUs' copies nested without annotation are recursion. */
+		spin_lock(per_cpu_ptr(&pcpu_lock, 0));
+		spin_lock(per_cpu_ptr(&pcpu_lock, 1));
+		CHECK_EQ(test_reports, 1);
+		CHECK(has("WARNING: possible recursive locking detected"));
+		CHECK(has("(pcpu_lock)"));
+		spin_unlock(per_cpu_ptr(&pcpu_lock, 1));
+		spin_unlock(per_cpu_ptr(&pcpu_lock, 0));
+	}
+
+	fresh();
+	dyn = alloc_percpu(spinlock_t);
+	CHECK(dyn != NULL);
+	*per_cpu_ptr(dyn, 0) = (spinlock_t)__SPIN_LOCK_UNLOCKED(dyn);
+	spin_lock(per_cpu_ptr(dyn, 0));
+	spin_unlock(per_cpu_ptr(dyn, 0));
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("INFO: trying to register non-static key."));
+	fresh();
+	for (unsigned int cpu = 0; cpu <= other; cpu++)
+		spin_lock_init(per_cpu_ptr(dyn, cpu));
+	spin_lock(per_cpu_ptr(dyn, other));
+	spin_unlock(per_cpu_ptr(dyn, other));
+	CHECK_EQ(test_reports, 0);
+	free_percpu(dyn);
 }
 
 TEST(dot_file)
@@ -868,6 +1034,9 @@ int main(void)
 	RUN(abba_two_tasks);
 	RUN(other_tasks_locks);
 	RUN(unregistered_key);
+	RUN(zapped_key_takes_its_dependencies);
+	RUN(key_registration_checks);
+	RUN(static_initializers_need_static_storage);
 	RUN(dot_file);
 	RUN(panic_on_first_report);
 	RUN(cached_chain_cost);

@@ -81,7 +81,7 @@ TEST(return_conventions)
 /* A free mutex is taken with a pending signal: signals end only waits. */
 TEST(free_lock_ignores_signal)
 {
-	DEFINE_MUTEX(m);
+	static DEFINE_MUTEX(m);
 
 	send_sig(SIGUSR1, current, 0);
 	CHECK_EQ(mutex_lock_interruptible(&m), 0);
@@ -191,7 +191,7 @@ static int is_done(struct sig_waiter *w)
 /* send_sig() ends the wait with -EINTR and leaves the mutex exactly as it was. */
 static void check_signal_ends_wait(int mode, int sig)
 {
-	DEFINE_MUTEX(m);
+	static DEFINE_MUTEX(m);
 	struct sig_waiter w;
 	pthread_t tid;
 
@@ -228,7 +228,7 @@ TEST(killable_sigkill)
 TEST(killable_ignores_nonfatal)
 {
 	for (int mode = 0; mode <= 2; mode += 2) {
-		DEFINE_MUTEX(m);
+		static DEFINE_MUTEX(m);
 		struct sig_waiter w;
 		pthread_t tid;
 
@@ -254,7 +254,7 @@ TEST(killable_ignores_nonfatal)
 TEST(interrupted_first_passes_on)
 {
 	for (int round = 0; round < 20; round++) {
-		DEFINE_MUTEX(m);
+		static DEFINE_MUTEX(m);
 		struct sig_waiter a, b;
 		pthread_t ta, tb;
 
@@ -292,7 +292,7 @@ static void os_handler(int sig)
 TEST(os_signal_during_lock)
 {
 	struct sigaction sa = { .sa_handler = os_handler }, old;
-	DEFINE_MUTEX(m);
+	static DEFINE_MUTEX(m);
 	struct sig_waiter w;
 	pthread_t tid;
 
@@ -473,7 +473,7 @@ TEST(bounded_wait)
 
 TEST(dec_and_lock)
 {
-	DEFINE_MUTEX(m);
+	static DEFINE_MUTEX(m);
 	atomic_t cnt = ATOMIC_INIT(2);
 
 	CHECK_EQ(atomic_dec_and_mutex_lock(&cnt, &m), 0);
@@ -540,7 +540,7 @@ static int intr_guarded(struct mutex *m)
 
 TEST(guards)
 {
-	DEFINE_MUTEX(m);
+	static DEFINE_MUTEX(m);
 	pthread_t tid;
 	int ran;
 

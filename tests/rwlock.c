@@ -35,7 +35,7 @@ TEST(types_and_initializers)
 
 TEST(trylock_return_values)
 {
-	DEFINE_RWLOCK(l);
+	static DEFINE_RWLOCK(l);
 	unsigned long flags;
 
 	CHECK_EQ(read_trylock(&l), 1);
@@ -69,7 +69,7 @@ TEST(trylock_return_values)
 
 TEST(blocking_forms_single_thread)
 {
-	DEFINE_RWLOCK(l);
+	static DEFINE_RWLOCK(l);
 
 #ifndef LKSYNC_DEBUG
 	/*
@@ -100,8 +100,8 @@ TEST(blocking_forms_single_thread)
 /* Every variant's effect on preempt_count / irqs_disabled / in_softirq, nested. */
 TEST(context_bookkeeping)
 {
-	DEFINE_RWLOCK(a);
-	DEFINE_RWLOCK(b);
+	static DEFINE_RWLOCK(a);
+	static DEFINE_RWLOCK(b);
 	unsigned long f1, f2;
 
 	read_lock(&a);

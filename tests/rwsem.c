@@ -131,7 +131,7 @@ TEST(initializers)
 
 TEST(return_values)
 {
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 
 	CHECK_EQ(down_read_trylock(&s), 1);
 	CHECK(rwsem_is_locked(&s));
@@ -180,7 +180,7 @@ TEST(return_values)
 
 TEST(trylock_fails_with_waiters)
 {
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 	struct op w;
 
 	down_read(&s);
@@ -354,7 +354,7 @@ TEST(writer_not_starved)
 /* R1 R2 W2 R3 R4 queued behind a writer: all four readers get in together. */
 TEST(readers_woken_together)
 {
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 	struct op r[4], w2;
 	int inside = 0;
 
@@ -383,7 +383,7 @@ TEST(readers_woken_together)
 
 TEST(downgrade_lets_readers_in)
 {
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 	struct op r[2], w2;
 	int inside = 0;
 
@@ -415,7 +415,7 @@ TEST(downgrade_lets_readers_in)
 /* A waiter ended by send_sig() returns -EINTR and leaves no trace. */
 static void interrupt_one(enum op_kind kind, int writer_holds)
 {
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 	struct op o;
 
 	if (writer_holds)
@@ -467,7 +467,7 @@ TEST(signals_end_waits)
  */
 TEST(signal_at_head_wakes_readers_behind)
 {
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 	struct op w, r, w2;
 	int inside = 0;
 
@@ -517,7 +517,7 @@ static void os_handler(int sig)
 TEST(os_signal_does_not_end_wait)
 {
 	struct sigaction sa = { .sa_handler = os_handler }, old;	/* no SA_RESTART */
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 	struct op r, w;
 
 	sigemptyset(&sa.sa_mask);
@@ -552,7 +552,7 @@ static int guarded_read(struct rw_semaphore *s)
 
 TEST(guards)
 {
-	DECLARE_RWSEM(s);
+	static DECLARE_RWSEM(s);
 	int ran = 0;
 
 	CHECK(guarded_read(&s));

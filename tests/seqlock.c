@@ -111,7 +111,7 @@ TEST(seqcount_retry_semantics)
 
 TEST(seqlock_retry_semantics)
 {
-	DEFINE_SEQLOCK(sl);
+	static DEFINE_SEQLOCK(sl);
 	unsigned long flags;
 	unsigned seq;
 
@@ -161,8 +161,8 @@ TEST(seqlock_retry_semantics)
 /* Interrupt/bottom-half state across every locked form, nested. */
 TEST(locked_forms_restore_state)
 {
-	DEFINE_SEQLOCK(a);
-	DEFINE_SEQLOCK(b);
+	static DEFINE_SEQLOCK(a);
+	static DEFINE_SEQLOCK(b);
 	unsigned long f1, f2;
 
 	read_seqlock_excl_bh(&a);
@@ -204,7 +204,7 @@ TEST(locked_forms_restore_state)
 /* read_seqbegin_or_lock: lockless first pass, locking second pass. */
 TEST(seqbegin_or_lock)
 {
-	DEFINE_SEQLOCK(sl);
+	static DEFINE_SEQLOCK(sl);
 	unsigned long flags;
 	int seq = 0, passes = 0;
 

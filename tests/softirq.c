@@ -73,7 +73,7 @@ static void rx_action(void)
 
 TEST(bh_defers)
 {
-	DEFINE_SPINLOCK(lock);
+	static DEFINE_SPINLOCK(lock);
 
 	open_softirq(NET_RX_SOFTIRQ, rx_action);
 	local_bh_disable();

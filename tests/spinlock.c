@@ -184,7 +184,7 @@ TEST(variants_raw_spin) { variants_raw_spin(); }
 
 TEST(bh_enable_nests_with_local_bh_disable)
 {
-	DEFINE_SPINLOCK(lk);
+	static DEFINE_SPINLOCK(lk);
 
 	local_bh_disable();
 	spin_lock_bh(&lk);
@@ -198,7 +198,7 @@ TEST(bh_enable_nests_with_local_bh_disable)
 
 TEST(assert_spin_locked)
 {
-	DEFINE_SPINLOCK(lk);
+	static DEFINE_SPINLOCK(lk);
 
 	spin_lock(&lk);
 	assert_spin_locked(&lk);	/* must not BUG */

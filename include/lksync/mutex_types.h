@@ -46,8 +46,7 @@ struct mutex {
 
 #define __MUTEX_INITIALIZER_KEY(lockname, key)					\
 	{ .owner = ATOMIC_LONG_INIT(0),						\
-	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER_KEY(lockname.wait_lock,	\
-						       &(lockname).wait_lock),	\
+	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(lockname.wait_lock),		\
 	  .handoff_at = 0,							\
 	  .wait_list = LIST_HEAD_INIT(lockname.wait_list),			\
 	  __DEBUG_MUTEX_INITIALIZER(lockname)					\
@@ -56,12 +55,14 @@ struct mutex {
 /*
  * __MUTEX_INITIALIZER - the value of an unlocked mutex named @lockname (an
  * lvalue: the mutex itself). In the debug flavor the mutex and its wait
- * lock are each their own lockdep class, keyed by their addresses.
+ * lock are each their own lockdep class, keyed by their addresses: it must
+ * be in static storage, as the kernel requires; a mutex on the stack or the
+ * heap needs mutex_init().
  */
-#define __MUTEX_INITIALIZER(lockname)	__MUTEX_INITIALIZER_KEY(lockname, &(lockname))
+#define __MUTEX_INITIALIZER(lockname)	__MUTEX_INITIALIZER_KEY(lockname, NULL)
 
 /* DEFINE_MUTEX - define and initialize an unlocked struct mutex @mutexname. */
 #define DEFINE_MUTEX(mutexname)							\
-	struct mutex mutexname = __MUTEX_INITIALIZER_KEY(mutexname, &(mutexname))
+	struct mutex mutexname = __MUTEX_INITIALIZER_KEY(mutexname, NULL)
 
 #endif /* LKSYNC_MUTEX_TYPES_H */

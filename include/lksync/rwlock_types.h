@@ -69,7 +69,7 @@ BUILD_BUG_ON(sizeof(rwlock_t) != 8);
 /* __RW_LOCK_UNLOCKED - an unlocked rwlock_t value named @lockname. */
 #define __RW_LOCK_UNLOCKED(lockname)	((rwlock_t)__RW_LOCK_INITIALIZER(lockname))
 /* DEFINE_RWLOCK - define and initialize an unlocked rwlock_t @x (its own lockdep class). */
-#define DEFINE_RWLOCK(x)	rwlock_t x = __RW_LOCK_INITIALIZER_KEY(x, &(x))
+#define DEFINE_RWLOCK(x)	rwlock_t x = __RW_LOCK_INITIALIZER_KEY(x, NULL)
 /*
  * RW_LOCK_UNLOCKED - legacy (removed from the kernel in 2.6.39): an anonymous
  * unlocked rwlock_t value. Prefer DEFINE_RWLOCK() or rwlock_init().

@@ -78,20 +78,20 @@ struct rw_semaphore {
 	  .owner = ATOMIC_LONG_INIT(0),						\
 	  .osq = ATOMIC_INIT(0),						\
 	  .reader_head = 0,							\
-	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER_KEY(name.wait_lock,		\
-						       &(name).wait_lock),	\
+	  .wait_lock = __RAW_SPIN_LOCK_INITIALIZER(name.wait_lock),		\
 	  .wait_list = LIST_HEAD_INIT((name).wait_list),			\
 	  __RWSEM_DEP_MAP_INIT(name, key) }
 /*
  * __RWSEM_INITIALIZER - static initializer of an unlocked rw_semaphore @name
  * (an lvalue: the rwsem itself; in the debug flavor the rwsem and its wait
- * lock are each their own lockdep class, keyed by their addresses).
+ * lock are each their own lockdep class, keyed by their addresses: static
+ * storage only, as in the kernel; elsewhere use init_rwsem()).
  */
-#define __RWSEM_INITIALIZER(name)	__RWSEM_INITIALIZER_KEY(name, &(name))
+#define __RWSEM_INITIALIZER(name)	__RWSEM_INITIALIZER_KEY(name, NULL)
 
 /* DECLARE_RWSEM - define and initialize an unlocked rw_semaphore @name. */
 #define DECLARE_RWSEM(name)							\
-	struct rw_semaphore name = __RWSEM_INITIALIZER_KEY(name, &(name))
+	struct rw_semaphore name = __RWSEM_INITIALIZER_KEY(name, NULL)
 
 /**
  * init_rwsem - runtime initializer of an unlocked rw_semaphore (in the debug

@@ -44,7 +44,7 @@ struct semaphore {
 /* __SEMAPHORE_INITIALIZER - a semaphore named @name with @n free units. */
 #define __SEMAPHORE_INITIALIZER(name, n)					\
 {										\
-	.lock		= __RAW_SPIN_LOCK_INITIALIZER_KEY((name).lock, &(name).lock), \
+	.lock		= __RAW_SPIN_LOCK_INITIALIZER((name).lock), \
 	.count		= (n),							\
 	.wait_list	= LIST_HEAD_INIT((name).wait_list),			\
 }

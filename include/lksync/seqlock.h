@@ -355,13 +355,14 @@ typedef struct {
 
 /*
  * DEFINE_SEQLOCK - define and initialize a seqlock_t named @sl (in the debug
- * flavor its seqcount and its lock are their own classes, by address).
+ * flavor its seqcount and its lock are their own classes, by address:
+ * static storage only, as in the kernel; elsewhere use seqlock_init()).
  */
 #define DEFINE_SEQLOCK(sl)							\
 	seqlock_t sl = {							\
 		.seqcount = { .seqcount = { .sequence = 0			\
-			SEQCOUNT_DEP_MAP_INIT_KEY(sl.seqcount, &(sl).seqcount) } }, \
-		.lock = { { .rlock = ___SPIN_LOCK_INITIALIZER_KEY(sl, &(sl).lock) } } }
+			SEQCOUNT_DEP_MAP_INIT_KEY(sl.seqcount, NULL) } }, \
+		.lock = { { .rlock = ___SPIN_LOCK_INITIALIZER(sl) } } }
 
 /**
  * seqlock_init - runtime initializer for a seqlock_t

@@ -12,9 +12,10 @@
  * (magic, owner, owner_cpu: src/debug/spinlock_debug.c checks them) and a
  * lockdep map. A statically initialized lock is its own lockdep class (its
  * map's key is left NULL, which the validator reads as "this map's own
- * address", as the kernel's static_obj() rule; DEFINE_SPINLOCK() sets the
- * lock's address outright); spin_lock_init() gives every lock initialized at
- * one place in the source one class.
+ * address", as the kernel's static_obj() rule: such a lock must be in static
+ * storage, or a static per-CPU variable, else lockdep reports "trying to
+ * register non-static key"); spin_lock_init() gives every lock initialized
+ * at one place in the source one class.
  */
 #ifndef LKSYNC_SPINLOCK_TYPES_H
 #define LKSYNC_SPINLOCK_TYPES_H
@@ -112,7 +113,7 @@ BUILD_BUG_ON(sizeof(arch_spinlock_t) != 4);
 	((raw_spinlock_t)__RAW_SPIN_LOCK_INITIALIZER(lockname))
 /* DEFINE_RAW_SPINLOCK - define and initialize an unlocked raw_spinlock_t @x. */
 #define DEFINE_RAW_SPINLOCK(x)							\
-	raw_spinlock_t x = __RAW_SPIN_LOCK_INITIALIZER_KEY(x, &(x))
+	raw_spinlock_t x = __RAW_SPIN_LOCK_INITIALIZER(x)
 
 #define ___SPIN_LOCK_INITIALIZER_KEY(lockname, key)				\
 	{ .raw_lock = __ARCH_SPIN_LOCK_UNLOCKED,				\
@@ -126,7 +127,7 @@ BUILD_BUG_ON(sizeof(arch_spinlock_t) != 4);
 #define __SPIN_LOCK_UNLOCKED(lockname)	((spinlock_t)__SPIN_LOCK_INITIALIZER(lockname))
 /* DEFINE_SPINLOCK - define and initialize an unlocked spinlock_t @x (its own lockdep class). */
 #define DEFINE_SPINLOCK(x)							\
-	spinlock_t x = { { .rlock = ___SPIN_LOCK_INITIALIZER_KEY(x, &(x)) } }
+	spinlock_t x = { { .rlock = ___SPIN_LOCK_INITIALIZER(x) } }
 
 /*
  * SPIN_LOCK_UNLOCKED - legacy (removed from the kernel in 2.6.39): an

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@
 #include <lksync/processor.h>
 #include "debug/debug.h"
 #include "debug/lockdep_internals.h"
+#include "sched/sched.h"
 
 #ifdef LKSYNC_DEBUG
 
@@ -58,6 +60,10 @@ struct ld_task ld_tasks[LD_MAX_TASKS];
 unsigned int nr_lock_classes;		/* classes used, index 0 reserved */
 static unsigned int nr_list_entries;	/* entries used, index 0 reserved */
 static unsigned int nr_chains;
+/* Slots given back by zapped keys (graph lock): classes chained through
+ * locks_after, list entries through next; 0 ends each list. */
+static u16 free_classes;
+static u32 free_entries;
 
 /* Class hash: key address -> class index; 0 = empty slot. */
 #define CLASSHASH_SIZE	(2 * MAX_LOCKDEP_KEYS)
@@ -65,6 +71,7 @@ static u16 classhash[CLASSHASH_SIZE];
 /* Chain cache: chain keys seen, open addressing; 0 = empty slot. */
 #define CHAINHASH_SIZE	(2 * MAX_LOCKDEP_CHAINS)
 static u64 chainhash[CHAINHASH_SIZE];
+static u32 chain_slot[MAX_LOCKDEP_CHAINS];	/* the slots in use, for a flush */
 /* Bumped by lksync_lockdep_reset(): held locks' class indices are stale. */
 static unsigned int ld_gen;
 
@@ -321,12 +328,126 @@ static struct lock_class *look_up_class(const void *subkey)
 	}
 }
 
-/* Is @p in a loaded object's image (the kernel's static_obj())? */
+/*
+ * Static storage: the loaded segments of the program and its libraries
+ * (PT_LOAD), learned from dl_iterate_phdr() and kept, so that the check
+ * costs a short scan once an object is known; an address outside them asks
+ * the loader again (an object dlopen()ed since). Published with a release
+ * store of the count; appended under seg_lock.
+ */
+#define LD_MAX_SEGS	512
+static struct { uintptr_t lo, hi; } ld_segs[LD_MAX_SEGS];
+static unsigned int nr_ld_segs;
+static int seg_lock;
+
+static int seg_known(uintptr_t a)
+{
+	/* Acquire: pairs with the release in add_segs(). */
+	unsigned int n = __atomic_load_n(&nr_ld_segs, __ATOMIC_ACQUIRE);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (a - ld_segs[i].lo < ld_segs[i].hi - ld_segs[i].lo)
+			return 1;
+	return 0;
+}
+
+static int add_segs(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+		unsigned int n = nr_ld_segs;
+
+		if (ph->p_type != PT_LOAD || !ph->p_memsz || seg_known(lo))
+			continue;
+		if (n == LD_MAX_SEGS)
+			return 1;
+		ld_segs[n].lo = lo;
+		ld_segs[n].hi = hi;
+		__atomic_store_n(&nr_ld_segs, n + 1, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/*
+ * Is @p static storage: in a loaded object's image, or a static per-CPU
+ * variable (the kernel's static_obj())? Context: any but a signal handler
+ * that interrupted the loader, on a miss (as dladdr() before it).
+ */
 static int static_obj(const void *p)
 {
+	uintptr_t a = (uintptr_t)p;
 	Dl_info info;
 
-	return dladdr(p, &info) != 0;
+	if (seg_known(a) || lksync_pcpu_static_canon(p))
+		return 1;
+	if (!dladdr(p, &info))
+		return 0;
+	while (__atomic_exchange_n(&seg_lock, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	dl_iterate_phdr(add_segs, NULL);
+	__atomic_store_n(&seg_lock, 0, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/*
+ * Dynamic keys (lockdep_register_key()): an open-addressing set of key
+ * addresses; LD_KEY_TOMB marks a removed one. Written under the graph lock
+ * (rebuilt there when tombstones pile up); read without it, and a miss is
+ * confirmed under it, so a rebuild never makes a registered key look
+ * unregistered.
+ */
+#define KEYHASH_SIZE	MAX_LOCKDEP_KEYS
+#define LD_KEY_TOMB	((const struct lock_class_key *)1)
+static const struct lock_class_key *keyhash[KEYHASH_SIZE];
+static unsigned int nr_keyhash_used;	/* live + tombstones */
+
+static int key_slot(const struct lock_class_key *key, int insert)
+{
+	u32 i = ptr_hash(key) % KEYHASH_SIZE;
+
+	for (unsigned int n = 0; n < KEYHASH_SIZE; n++, i = (i + 1) % KEYHASH_SIZE) {
+		/* Acquire: pairs with the release of the inserting store. */
+		const struct lock_class_key *k = __atomic_load_n(&keyhash[i], __ATOMIC_ACQUIRE);
+
+		if (k == key || (!k && insert))
+			return (int)i;
+		if (!k)
+			return -1;
+	}
+	return -1;
+}
+
+static void keyhash_rebuild(void)
+{
+	static const struct lock_class_key *live[KEYHASH_SIZE];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < KEYHASH_SIZE; i++) {
+		if (keyhash[i] && keyhash[i] != LD_KEY_TOMB)
+			live[n++] = keyhash[i];
+		__atomic_store_n(&keyhash[i], NULL, __ATOMIC_RELAXED);
+	}
+	nr_keyhash_used = n;
+	for (unsigned int i = 0; i < n; i++)
+		__atomic_store_n(&keyhash[key_slot(live[i], 1)], live[i], __ATOMIC_RELEASE);
+}
+
+static int is_dynamic_key(const struct lock_class_key *key)
+{
+	unsigned long flags;
+	int found;
+
+	if (key_slot(key, 0) >= 0)
+		return 1;
+	flags = ld_irq_save();
+	graph_lock();
+	found = key_slot(key, 0) >= 0;
+	graph_unlock();
+	ld_irq_restore(flags);
+	return found;
 }
 
 static noinline __cold void report_non_static_key(struct lockdep_map *lock)
@@ -368,12 +489,20 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 	}
 	key = map_key(lock);
 	if (!key) {
-		/* A static lock (zero-initialized map): its own address is its key. */
-		if (!static_obj(lock)) {
+		/*
+		 * A static lock (a static initializer, or zero-initialized): its
+		 * own address is its key; every CPU's copy of a static per-CPU
+		 * lock shares the variable's per-CPU pointer, as the kernel's
+		 * assign_lock_key() does. Anything else (the stack, the heap, a
+		 * per-CPU allocation) needs an initializer that brings a key.
+		 */
+		key = (struct lock_class_key *)lksync_pcpu_static_canon(lock);
+		if (!key && static_obj(lock))
+			key = (struct lock_class_key *)lock;
+		if (!key) {
 			report_non_static_key(lock);
 			return NULL;
 		}
-		key = (struct lock_class_key *)lock;
 		/* Relaxed: every task that races here stores the same value. */
 		__atomic_store_n(&lock->key, key, __ATOMIC_RELAXED);
 	}
@@ -388,14 +517,19 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 		graph_unlock();
 		goto out;
 	}
-	if (nr_lock_classes + 1 >= MAX_LOCKDEP_KEYS) {
+	if (free_classes) {
+		/* A slot a zapped key gave back (its lists are empty). */
+		class = &lock_classes[free_classes];
+		free_classes = (u16)class->locks_after;
+	} else if (nr_lock_classes + 1 >= MAX_LOCKDEP_KEYS) {
 		graph_unlock();
 		if (lksync_debug_locks_off() && !debug_locks_silent)
 			lksync_report("BUG: MAX_LOCKDEP_KEYS too low!",
 				      "turning off the locking correctness validator.");
 		return NULL;
+	} else {
+		class = &lock_classes[nr_lock_classes + 1];
 	}
-	class = &lock_classes[nr_lock_classes + 1];
 	memset(&class->name, 0, sizeof(*class) - offsetof(struct lock_class, name));
 	class->name = lock->name ? lock->name : "(unnamed)";
 	class->subclass = (u8)subclass;
@@ -426,7 +560,8 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 		i = (i + 1) % CLASSHASH_SIZE;
 	/* Release: publish the filled-in class (to lookups and to lock_stat). */
 	__atomic_store_n(&classhash[i], (u16)(class - lock_classes), __ATOMIC_RELEASE);
-	__atomic_store_n(&nr_lock_classes, nr_lock_classes + 1, __ATOMIC_RELEASE);
+	if ((unsigned int)(class - lock_classes) > nr_lock_classes)
+		__atomic_store_n(&nr_lock_classes, nr_lock_classes + 1, __ATOMIC_RELEASE);
 	graph_unlock();
 out:
 	if (subclass < NR_LOCKDEP_CACHING_CLASSES)
@@ -459,6 +594,24 @@ void lksync_lockdep_init_map_type(struct lockdep_map *lock, const char *name,
 				  u8 inner, u8 outer, u8 lock_type)
 {
 	lock->class_cache[0] = lock->class_cache[1] = NULL;
+	/*
+	 * The key must be static storage or registered (the kernel's check);
+	 * NULL is left for a static lock, which lockdep keys by its address.
+	 */
+	if (key && key_slot(key, 0) < 0 && !seg_known((uintptr_t)key) &&
+	    !is_dynamic_key(key) && !static_obj(key)) {
+		if (lksync_debug_locks_off() && !debug_locks_silent) {
+			char headline[64];
+
+			snprintf(headline, sizeof(headline),
+				 "BUG: key %p has not been registered!", (void *)key);
+			lksync_report(headline, "DEBUG_LOCKS_WARN_ON(1)\n"
+				      "turning off the locking correctness validator.");
+		}
+		lock->key = NULL;
+		lock->name = name;
+		return;
+	}
 	lock->key = key;
 	lock->name = name;
 	lock->wait_type_inner = inner;
@@ -532,7 +685,7 @@ static int chain_add(u64 key)
 	while (__atomic_load_n(&chainhash[i], __ATOMIC_RELAXED))
 		i = (i + 1) % CHAINHASH_SIZE;
 	__atomic_store_n(&chainhash[i], key, __ATOMIC_RELAXED);
-	nr_chains++;
+	chain_slot[nr_chains++] = i;
 	return 1;
 }
 
@@ -1186,6 +1339,12 @@ static int mark_usage(struct ld_task *lt, struct held_lock *h)
 
 static u32 alloc_list_entry(void)
 {
+	if (free_entries) {
+		u32 e = free_entries;
+
+		free_entries = list_entries[e].next;
+		return e;
+	}
 	if (nr_list_entries + 1 >= MAX_LOCKDEP_ENTRIES) {
 		if (lksync_debug_locks_off() && !debug_locks_silent)
 			lksync_report("BUG: MAX_LOCKDEP_ENTRIES too low!",
@@ -2026,32 +2185,154 @@ void lksync_debug_show_all_locks(void)
 /* ---------------------------------------------------------------- */
 /* Keys going away, and the test hook. */
 
+/*
+ * Graph lock held: remove class @idx (key @key) from the class hash, moving
+ * later entries of its probe run back so no run is broken (no tombstones).
+ * A lookup racing with the move may miss and then registers under the
+ * graph lock, where it finds the class.
+ */
+static void classhash_del(const void *key, u16 idx)
+{
+	u32 i = ptr_hash(key) % CLASSHASH_SIZE, j;
+
+	while (classhash[i] != idx) {
+		if (!classhash[i])
+			return;
+		i = (i + 1) % CLASSHASH_SIZE;
+	}
+	for (j = (i + 1) % CLASSHASH_SIZE; classhash[j]; j = (j + 1) % CLASSHASH_SIZE) {
+		u32 home = ptr_hash(lock_classes[classhash[j]].key) % CLASSHASH_SIZE;
+
+		/* Can the entry at j move to the hole at i (is i on its run)? */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			/* Release: as when first published. */
+			__atomic_store_n(&classhash[i], classhash[j], __ATOMIC_RELEASE);
+			i = j;
+		}
+	}
+	__atomic_store_n(&classhash[i], 0, __ATOMIC_RELAXED);
+}
+
+/* Graph lock held: drop the entries of list *@head whose other end is zapped (all if @all). */
+static void zap_list(u32 *head, const u8 *zapped, int all)
+{
+	u32 *link = head, e;
+
+	while ((e = *link)) {
+		if (all || zapped[list_entries[e].class]) {
+			*link = list_entries[e].next;
+			list_entries[e].next = free_entries;
+			free_entries = e;
+		} else {
+			link = &list_entries[e].next;
+		}
+	}
+}
+
+/*
+ * Graph lock held. Forget every class whose key lies in [@lo, @hi): its
+ * dependencies both ways, its slot (reused by the next new class), its hash
+ * entry; and every cached chain, since a cached chain may run through it
+ * (the others are validated again, once). Return: how many were zapped.
+ */
+static unsigned int zap_key_range(const char *lo, const char *hi)
+{
+	static u8 zapped[MAX_LOCKDEP_KEYS];
+	unsigned int n = 0, nr = nr_lock_classes;
+
+	for (unsigned int c = 1; c <= nr; c++) {
+		const char *k = __atomic_load_n(&lock_classes[c].key, __ATOMIC_RELAXED);
+
+		if (k && k >= lo && k < hi) {
+			zapped[c] = 1;
+			n++;
+		}
+	}
+	if (!n)
+		return 0;
+	for (unsigned int c = 1; c <= nr; c++) {
+		zap_list(&lock_classes[c].locks_after, zapped, zapped[c]);
+		zap_list(&lock_classes[c].locks_before, zapped, zapped[c]);
+	}
+	for (unsigned int c = 1; c <= nr; c++) {
+		struct lock_class *class = &lock_classes[c];
+
+		if (!zapped[c])
+			continue;
+		zapped[c] = 0;
+		classhash_del(class->key, (u16)c);
+		/* Lookups and map caches compare the key: they miss from now on. */
+		__atomic_store_n(&class->key, NULL, __ATOMIC_RELAXED);
+		memset(&class->name, 0, sizeof(*class) - offsetof(struct lock_class, name));
+		class->locks_after = free_classes;
+		free_classes = (u16)c;
+	}
+	for (unsigned int k = 0; k < nr_chains; k++)
+		__atomic_store_n(&chainhash[chain_slot[k]], 0, __ATOMIC_RELAXED);
+	nr_chains = 0;
+	return n;
+}
+
 void lksync_lockdep_free_key_range(void *start, unsigned long size)
 {
-	const char *lo = start, *hi = lo + size;
 	unsigned long flags = ld_irq_save();
 
 	graph_lock();
-	for (unsigned int c = 1; c <= nr_lock_classes; c++) {
-		const char *k = __atomic_load_n(&lock_classes[c].key, __ATOMIC_RELAXED);
-
-		/*
-		 * Zapped classes keep their slot and edges but can no longer be
-		 * found, so a new key at the same address gets a new class.
-		 */
-		if (k >= lo && k < hi)
-			__atomic_store_n(&lock_classes[c].key, (const void *)&lock_classes[c],
-					 __ATOMIC_RELAXED);
-	}
+	zap_key_range(start, (const char *)start + size);
 	graph_unlock();
 	ld_irq_restore(flags);
 }
 
-void lksync_lockdep_register_key(struct lock_class_key *key) { (void)key; }
+void lksync_lockdep_register_key(struct lock_class_key *key)
+{
+	unsigned long flags;
+	int i;
+
+	if (WARN_ON_ONCE(static_obj(key)))
+		return;
+	flags = ld_irq_save();
+	graph_lock();
+	i = key_slot(key, 0);
+	if (WARN_ON_ONCE(i >= 0))
+		goto out;
+	if (nr_keyhash_used + 1 > KEYHASH_SIZE * 3 / 4)
+		keyhash_rebuild();
+	i = nr_keyhash_used < KEYHASH_SIZE * 3 / 4 ? key_slot(key, 1) : -1;
+	if (i < 0) {
+		graph_unlock();
+		ld_irq_restore(flags);
+		if (lksync_debug_locks_off() && !debug_locks_silent)
+			lksync_report("BUG: MAX_LOCKDEP_KEYS too low!",
+				      "too many dynamic keys registered at once.\n"
+				      "turning off the locking correctness validator.");
+		return;
+	}
+	nr_keyhash_used++;
+	/* Release: pairs with the acquire in key_slot(). */
+	__atomic_store_n(&keyhash[i], key, __ATOMIC_RELEASE);
+out:
+	graph_unlock();
+	ld_irq_restore(flags);
+}
 
 void lksync_lockdep_unregister_key(struct lock_class_key *key)
 {
-	lksync_lockdep_free_key_range(key, sizeof(*key));
+	unsigned long flags;
+	int i;
+
+	might_sleep();
+	if (WARN_ON_ONCE(static_obj(key)))
+		return;
+	flags = ld_irq_save();
+	graph_lock();
+	i = key_slot(key, 0);
+	if (i >= 0) {
+		__atomic_store_n(&keyhash[i], LD_KEY_TOMB, __ATOMIC_RELAXED);
+		zap_key_range((const char *)key, (const char *)(key + 1));
+	}
+	graph_unlock();
+	ld_irq_restore(flags);
+	WARN_ON_ONCE(i < 0 && debug_locks);
 }
 
 void lksync_lockdep_reset(void)
@@ -2068,6 +2349,8 @@ void lksync_lockdep_reset(void)
 	__atomic_store_n(&nr_lock_classes, 0, __ATOMIC_RELAXED);
 	nr_list_entries = 0;
 	nr_chains = 0;
+	free_classes = 0;
+	free_entries = 0;
 	nr_trace_entries = 1;
 	__atomic_add_fetch(&ld_gen, 1, __ATOMIC_RELAXED);
 	graph_unlock();

@@ -275,6 +275,26 @@ void lksync_pcpu_register(char *start, char *stop, uintptr_t *delta)
 	__atomic_store_n(delta, d, __ATOMIC_RELEASE);
 }
 
+uintptr_t lksync_pcpu_static_canon(const void *addr)
+{
+	/*
+	 * Acquire: pairs with the release publishing each entry, which comes
+	 * after the layout (base, shift, pcpu_nr) was set up.
+	 */
+	unsigned int n = __atomic_load_n(&nr_objs, __ATOMIC_ACQUIRE);
+	uintptr_t base = lksync_pcpu_layout.base, rel = (uintptr_t)addr - base, guard;
+	unsigned long shift = lksync_pcpu_layout.unit_shift;
+
+	/* No static per-CPU data, the guard unit itself, or past the last unit. */
+	if (!n || rel >> shift == 0 || rel >> shift > pcpu_nr)
+		return 0;
+	guard = base + (rel & ((1UL << shift) - 1));
+	for (unsigned int i = 0; i < n; i++)
+		if (guard - (objs[i].start + objs[i].delta) < objs[i].stop - objs[i].start)
+			return guard;
+	return 0;
+}
+
 uintptr_t lksync_pcpu_static_slow(uintptr_t addr, char *start, char *stop, uintptr_t *delta)
 {
 	unsigned int n;

@@ -43,6 +43,14 @@ static inline int lksync_task_parked(const struct task_struct *t)
 	return !!(__atomic_load_n(&t->__state, __ATOMIC_RELAXED) & LKSYNC_TASK_PARKED);
 }
 
+/*
+ * lksync_pcpu_static_canon - if @addr lies in some CPU's copy of a static
+ * per-CPU variable (DEFINE_PER_CPU), the per-CPU pointer of that variable
+ * (the same for every CPU's copy, as the kernel's __is_kernel_percpu_address()
+ * gives lockdep a canonical address), else 0. Context: any; lock-free.
+ */
+uintptr_t lksync_pcpu_static_canon(const void *addr);
+
 /* Monotonic clock in nanoseconds. */
 long long lksync_now_ns(void);
 /* The monotonic time, in nanoseconds, at which jiffy @j begins. */
