@@ -735,6 +735,64 @@ TEST(other_tasks_locks)
 	test_reports = 0;
 }
 
+/*
+ * The wait-context rule: nothing that sleeps under a spinning lock or in
+ * interrupt context; a spinlock_t nests in a raw_spinlock_t (no
+ * PROVE_RAW_LOCK_NESTING); a trylock never waits; maps of wait type 0 are
+ * not checked.
+ */
+TEST(invalid_wait_context)
+{
+	static struct lock_class_key kspin, kcfg, ksleep;
+	struct lockdep_map spin, cfg, sleep;
+
+	lockdep_init_map_wait(&spin, "spin", &kspin, 0, LD_WAIT_SPIN);
+	lockdep_init_map_wait(&cfg, "cfg", &kcfg, 0, LD_WAIT_CONFIG);
+	lockdep_init_map_wait(&sleep, "sleep", &ksleep, 0, LD_WAIT_SLEEP);
+
+	fresh();
+	LOCK(spin); LOCK(cfg); UNLOCK(cfg); UNLOCK(spin);
+	LOCK(sleep); LOCK(spin); UNLOCK(spin); UNLOCK(sleep);
+	TRYLOCK(spin); TRYLOCK(sleep); UNLOCK(sleep); UNLOCK(spin);
+	LOCK(A); LOCK(sleep); UNLOCK(sleep); UNLOCK(A);
+	CHECK_EQ(test_reports, 0);
+
+	LOCK(cfg);
+	LOCK(sleep);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("[ BUG: Invalid wait context ]"));
+	CHECK(has(" is trying to lock:\n"));
+	CHECK(has("(sleep){+.+.}-{3:3}"));
+	CHECK(has("other info that might help us debug this:\ncontext-{4:4}\n"));
+	CHECK(has("1 lock held by "));
+	CHECK(has("(cfg){+.+.}-{2:2}"));
+	UNLOCK(sleep);
+	UNLOCK(cfg);
+
+	/* In a hardirq the context itself spins; in a softirq it is CONFIG. */
+	fresh();
+	hardirq_enter();
+	LOCK(spin); UNLOCK(spin);
+	CHECK_EQ(test_reports, 0);
+	LOCK(sleep);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("[ BUG: Invalid wait context ]"));
+	CHECK(has("context-{2:2}"));
+	UNLOCK(sleep);
+	hardirq_exit();
+	fresh();
+	softirq_enter();
+	LOCK(cfg); UNLOCK(cfg);
+	TRYLOCK(sleep); UNLOCK(sleep);
+	CHECK_EQ(test_reports, 0);
+	LOCK(sleep);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("[ BUG: Invalid wait context ]"));
+	UNLOCK(sleep);
+	softirq_exit();
+	fresh();
+}
+
 /* A dynamic key in heap memory, as a module's or an object's. */
 static struct lock_class_key *new_key(void)
 {
@@ -1033,6 +1091,7 @@ int main(void)
 	RUN(static_and_non_static_keys);
 	RUN(abba_two_tasks);
 	RUN(other_tasks_locks);
+	RUN(invalid_wait_context);
 	RUN(unregistered_key);
 	RUN(zapped_key_takes_its_dependencies);
 	RUN(key_registration_checks);

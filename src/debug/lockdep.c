@@ -450,13 +450,34 @@ static int is_dynamic_key(const struct lock_class_key *key)
 	return found;
 }
 
+/*
+ * The first report turns the validator off and gets the buffer; a later one
+ * (debug_locks already 0), a silenced one, or one made while another is
+ * being written gets NULL and prints nothing, as in the kernel.
+ */
+static struct ld_buf *ld_report_open(void)
+{
+	if (!lksync_debug_locks_off() || debug_locks_silent)
+		return NULL;
+	return ld_report_begin();
+}
+
+/* A fixed table ran out: "BUG: @table too low!", once, and lockdep stops. */
+static noinline __cold void ld_table_full(const char *table)
+{
+	char headline[48];
+
+	if (!lksync_debug_locks_off() || debug_locks_silent)
+		return;
+	snprintf(headline, sizeof(headline), "BUG: %s too low!", table);
+	lksync_report(headline, "turning off the locking correctness validator.");
+}
+
 static noinline __cold void report_non_static_key(struct lockdep_map *lock)
 {
 	struct ld_buf *b;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	ld_printf(b, "INFO: trying to register non-static key.\n");
@@ -523,9 +544,7 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 		free_classes = (u16)class->locks_after;
 	} else if (nr_lock_classes + 1 >= MAX_LOCKDEP_KEYS) {
 		graph_unlock();
-		if (lksync_debug_locks_off() && !debug_locks_silent)
-			lksync_report("BUG: MAX_LOCKDEP_KEYS too low!",
-				      "turning off the locking correctness validator.");
+		ld_table_full("MAX_LOCKDEP_KEYS");
 		return NULL;
 	} else {
 		class = &lock_classes[nr_lock_classes + 1];
@@ -677,9 +696,7 @@ static int chain_add(u64 key)
 	u32 i = (u32)(key >> 7) % CHAINHASH_SIZE;
 
 	if (nr_chains >= MAX_LOCKDEP_CHAINS) {
-		if (lksync_debug_locks_off() && !debug_locks_silent)
-			lksync_report("BUG: MAX_LOCKDEP_CHAINS too low!",
-				      "turning off the locking correctness validator.");
+		ld_table_full("MAX_LOCKDEP_CHAINS");
 		return 0;
 	}
 	while (__atomic_load_n(&chainhash[i], __ATOMIC_RELAXED))
@@ -895,9 +912,7 @@ static noinline __cold void print_circular_bug(struct ld_task *lt, struct held_l
 	struct lock_class *source = hlock_class(next), *tgt = hlock_class(prev), *parent;
 	int p;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	ld_header(b, "WARNING: possible circular locking dependency detected");
@@ -944,9 +959,7 @@ static noinline __cold void print_deadlock_bug(struct ld_task *lt, struct held_l
 {
 	struct ld_buf *b;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	ld_header(b, "WARNING: possible recursive locking detected");
@@ -1112,9 +1125,7 @@ static int check_irq_usage(struct ld_task *lt, struct held_lock *prev, struct he
 	}
 	if (bbit < 0)
 		return 1;
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return 0;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return 0;
 	{
@@ -1172,9 +1183,7 @@ static noinline __cold void print_usage_bug(struct ld_task *lt, struct held_lock
 {
 	struct ld_buf *b;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	ld_header(b, "WARNING: inconsistent lock state");
@@ -1205,9 +1214,7 @@ static noinline __cold void print_irq_inversion_bug(struct ld_task *lt, struct h
 	struct ld_buf *b;
 	int p;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	oc = &lock_classes[bfs_queue[other].class];
@@ -1346,9 +1353,7 @@ static u32 alloc_list_entry(void)
 		return e;
 	}
 	if (nr_list_entries + 1 >= MAX_LOCKDEP_ENTRIES) {
-		if (lksync_debug_locks_off() && !debug_locks_silent)
-			lksync_report("BUG: MAX_LOCKDEP_ENTRIES too low!",
-				      "turning off the locking correctness validator.");
+		ld_table_full("MAX_LOCKDEP_ENTRIES");
 		return 0;
 	}
 	return ++nr_list_entries;
@@ -1501,9 +1506,7 @@ static noinline __cold void print_lock_nested_lock_not_held(struct ld_task *lt, 
 {
 	struct ld_buf *b;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	ld_header(b, "WARNING: Nested lock was not taken");
@@ -1520,9 +1523,7 @@ static noinline __cold void print_depth_bug(struct ld_task *lt)
 {
 	struct ld_buf *b;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	ld_printf(b, "BUG: MAX_LOCK_DEPTH too low!\n");
@@ -1549,6 +1550,70 @@ static inline u8 task_irq_context(void)
 {
 	return (u8)((in_hardirq() ? LOCK_CHAIN_HARDIRQ_CONTEXT : 0) |
 		    (in_serving_softirq() ? LOCK_CHAIN_SOFTIRQ_CONTEXT : 0));
+}
+
+/* The wait type the current context allows (the kernel's task_wait_context()). */
+static inline u8 task_wait_context(void)
+{
+	if (in_hardirq())
+		return LD_WAIT_SPIN;
+	if (in_serving_softirq())
+		return LD_WAIT_CONFIG;
+	return LD_WAIT_MAX;
+}
+
+static noinline __cold void print_invalid_wait_context(struct ld_task *lt, struct held_lock *h)
+{
+	struct ld_buf *b = ld_report_open();
+	u8 inner = task_wait_context();
+
+	if (!b)
+		return;
+	ld_header(b, "[ BUG: Invalid wait context ]");
+	ld_printf(b, "%s/%d is trying to lock:\n", lt->task->comm, lt->task->pid);
+	ld_print_lock(b, h);
+	ld_printf(b, "other info that might help us debug this:\n");
+	ld_printf(b, "context-{%d:%d}\n", inner, inner);
+	ld_held_locks(b, lt);
+	ld_report_end(b);
+}
+
+/*
+ * PROVE_LOCKING's wait-context rule: a lock may only be taken where its
+ * outer wait type is allowed, i.e. no lock that sleeps (LD_WAIT_SLEEP: a
+ * mutex, an rwsem) under one that spins or in interrupt context, by the
+ * held locks of the current irq context and the context itself. As the
+ * kernel without PROVE_RAW_LOCK_NESTING, a spinlock_t (LD_WAIT_CONFIG) is a
+ * spinning lock, so it nests inside a raw_spinlock_t. A trylock never
+ * waits, and a map of wait type 0 is not checked. Return: 1 if reported.
+ */
+static int check_wait_context(struct ld_task *lt, struct held_lock *next)
+{
+	const struct lock_class *nc = hlock_class(next);
+	u8 next_outer = nc->wait_type_outer ? nc->wait_type_outer : nc->wait_type_inner;
+	u8 curr_inner = task_wait_context();
+	int depth;
+
+	if (!nc->wait_type_inner || next->trylock)
+		return 0;
+	for (depth = (int)lt->lockdep_depth - 1; depth >= 0; depth--)
+		if (lt->held_locks[depth].irq_context != next->irq_context)
+			break;
+	for (depth++; depth < (int)lt->lockdep_depth; depth++) {
+		const struct lock_class *c = hlock_class(&lt->held_locks[depth]);
+
+		if (!c->wait_type_inner)
+			continue;
+		if (c->wait_type_inner < curr_inner)
+			curr_inner = c->wait_type_inner;
+		/* An annotation that lifts the rule (lock_map with LD_LOCK_WAIT_OVERRIDE). */
+		if (unlikely(c->lock_type == LD_LOCK_WAIT_OVERRIDE))
+			curr_inner = c->wait_type_inner;
+	}
+	if (next_outer <= curr_inner)
+		return 0;
+	print_invalid_wait_context(lt, next);
+	return 1;
 }
 
 /*
@@ -1605,6 +1670,8 @@ static __always_inline int __lock_acquire(struct ld_task *lt, struct lockdep_map
 	h->waittime_stamp = 0;
 	h->holdtime_stamp = holdtime;
 
+	if (enabled && mark && class->wait_type_inner && check_wait_context(lt, h))
+		enabled = 0;
 	if (enabled && mark && check && !mark_usage(lt, h))
 		enabled = 0;
 	key = lt->curr_chain_key;
@@ -1686,9 +1753,7 @@ static noinline __cold void print_not_held_bug(struct ld_task *lt, struct lockde
 {
 	struct ld_buf *b;
 
-	if (!lksync_debug_locks_off() || debug_locks_silent)
-		return;
-	b = ld_report_begin();
+	b = ld_report_open();
 	if (!b)
 		return;
 	ld_header(b, headline);
@@ -2049,9 +2114,7 @@ void lksync_debug_check_no_locks_freed(const void *from, unsigned long len)
 
 		if (p + sizeof(*h->instance) <= lo || p >= hi)
 			continue;
-		if (!lksync_debug_locks_off() || debug_locks_silent)
-			break;
-		b = ld_report_begin();
+		b = ld_report_open();
 		if (!b)
 			break;
 		ld_header(b, "WARNING: held lock freed!");
@@ -2301,10 +2364,7 @@ void lksync_lockdep_register_key(struct lock_class_key *key)
 	if (i < 0) {
 		graph_unlock();
 		ld_irq_restore(flags);
-		if (lksync_debug_locks_off() && !debug_locks_silent)
-			lksync_report("BUG: MAX_LOCKDEP_KEYS too low!",
-				      "too many dynamic keys registered at once.\n"
-				      "turning off the locking correctness validator.");
+		ld_table_full("MAX_LOCKDEP_KEYS");
 		return;
 	}
 	nr_keyhash_used++;
