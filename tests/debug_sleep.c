@@ -138,13 +138,21 @@ TEST(spinlock_held)
 {
 	int line;
 
+	unsigned long ip, fn = (unsigned long)test_spinlock_held;
+	char want[64];
+
 	reset();
 	spin_lock(&lock);
+	ip = lksync_tls.preempt_disable_ip;
 	line = __LINE__; might_sleep();
 	spin_unlock(&lock);
 	CHECK_EQ(nreports, 1);
 	CHECK(has_site(line));
 	CHECK(has_state(1, 0, 1));
+	/* DEBUG_PREEMPT: where preemption went off, i.e. this spin_lock() call. */
+	CHECK(ip > fn && ip < fn + 4096);
+	snprintf(want, sizeof(want), "Preemption disabled at:\n[<%016lx>] ", ip);
+	CHECK(strstr(reports, want) != NULL);
 }
 
 TEST(rate_limit)
@@ -174,6 +182,8 @@ TEST(contexts)
 	local_irq_enable();
 	CHECK(has_site(line));
 	CHECK(has_state(0, 1, 0));
+	/* The count is the expected one: no "Preemption disabled at:". */
+	CHECK(!strstr(reports, "Preemption disabled at:"));
 
 	reset();
 	spin_lock_irqsave(&lock, flags);

@@ -47,6 +47,9 @@ struct lksync_tls {
 	struct task_struct *task;	/* current, once created */
 	unsigned int cpu_claim_depth;	/* get_cpu() nesting on cpu_claim */
 	unsigned int softirq_pending;	/* bit n: softirq n raised on this task */
+#ifdef LKSYNC_DEBUG
+	unsigned long preempt_disable_ip; /* DEBUG_PREEMPT: where the count left 0 */
+#endif
 };
 #define LKSYNC_PENDING_IRQ	0x1u	/* an interrupt arrived while masked */
 #define LKSYNC_PENDING_SOFTIRQ	0x2u	/* softirqs raised while bh disabled */
@@ -109,7 +112,23 @@ static __always_inline void __preempt_count_sub(int val)
 	lksync_tls.preempt_count -= val;
 }
 
+#ifdef LKSYNC_DEBUG
+/*
+ * DEBUG_PREEMPT: remember where preemption was first disabled, for
+ * might_sleep()'s "Preemption disabled at:". Inline, this is the return
+ * address of the function that disabled it: the caller of spin_lock() and
+ * friends (out of line in this flavor), as the kernel's get_lock_parent_ip().
+ * Interrupt entry uses __preempt_count_add() and leaves it alone.
+ */
+static __always_inline void preempt_count_add(int val)
+{
+	__preempt_count_add(val);
+	if ((unsigned int)val == lksync_tls.preempt_count)
+		lksync_tls.preempt_disable_ip = (unsigned long)__builtin_return_address(0);
+}
+#else
 #define preempt_count_add(val)	__preempt_count_add(val)
+#endif
 #define preempt_count_sub(val)	__preempt_count_sub(val)
 #define preempt_count_inc()	preempt_count_add(1)
 #define preempt_count_dec()	preempt_count_sub(1)

@@ -16,9 +16,9 @@
  * expected count under lock_kernel() is 0 (the kernel's spinning BKL added
  * one and raised PREEMPT_INATOMIC_BASE to match; the outcome is the same).
  *
- * The kernel has no preempt-disable IP here unless the preempt tracer
- * records it; lksync's preempt_count_add() does not, so "Preemption
- * disabled at:" is not printed.
+ * "Preemption disabled at:" comes from the IP preempt_count_add() records
+ * when the count leaves 0 (DEBUG_PREEMPT's preempt_disable_ip): the caller
+ * of the lock function, or of the function that called preempt_disable().
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -104,8 +104,10 @@ static bool report_allowed(void)
 void lksync_might_sleep(const char *file, int line)
 {
 	struct task_struct *t = lksync_tls.task;
-	char head[320], held[HELD_TEXT_LEN];
+	char head[320], held[HELD_TEXT_LEN], where[256] = "";
 	int count = preempt_count(), irqs = irqs_disabled();
+	/* Read first: the report itself may disable preemption. */
+	unsigned long ip = lksync_tls.preempt_disable_ip;
 
 	if (t)
 		check_state(t);
@@ -118,11 +120,18 @@ void lksync_might_sleep(const char *file, int line)
 	snprintf(head, sizeof(head),
 		 "BUG: sleeping function called from invalid context at %s:%d", file, line);
 	held_locks(t, held, sizeof(held));
+	/* As the kernel: only when the count is not the expected one (0). */
+	if (count) {
+		int n = snprintf(where, sizeof(where), "[<%016lx>] ", ip);
+
+		lksync_report_symbol(where + n, sizeof(where) - (unsigned long)n, (const void *)ip);
+	}
 	lksync_report(head,
 		      "in_atomic(): %d, irqs_disabled(): %d, non_block: %d, pid: %d, name: %s\n"
 		      "preempt_count: %x, expected: %x\n"
-		      "%s",
-		      count != 0, irqs, 0, t->pid, t->comm, count, 0, held);
+		      "%s%s%s%s",
+		      count != 0, irqs, 0, t->pid, t->comm, count, 0, held,
+		      count ? "Preemption disabled at:\n" : "", where, count ? "\n" : "");
 }
 
 /* The kernel's __cant_sleep(): the same rate limit, the opposite test. */
