@@ -266,6 +266,17 @@ TEST(nesting_annotations)
 	UNLOCK(N);
 	CHECK_EQ(lockdep_depth(current), 0);
 	CHECK_EQ(test_reports, 0);
+	/* The same with a subclass: X2 (never taken as subclass 0) is found by class. */
+	fresh();
+	LOCK(N);
+	lock_acquire(&X1, 1, 0, 0, 1, &N, _THIS_IP_);
+	lock_acquire(&X2, 1, 0, 0, 1, &N, _THIS_IP_);
+	CHECK_EQ(lock_is_held(&X2), 1);
+	UNLOCK(X2);
+	UNLOCK(X1);
+	UNLOCK(N);
+	CHECK_EQ(lockdep_depth(current), 0);
+	CHECK_EQ(test_reports, 0);
 	/* A nest lock that is not held. */
 	lock_acquire(&X1, 0, 0, 0, 1, &N, _THIS_IP_);
 	CHECK_EQ(test_reports, 1);

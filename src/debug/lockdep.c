@@ -1778,12 +1778,24 @@ static int match_held_lock(const struct held_lock *h, const struct lockdep_map *
 {
 	if (h->instance == lock)
 		return 1;
-	/* A merged nest_lock entry stands for every lock of its class. */
+	/*
+	 * A merged nest_lock entry stands for every lock of its class: is
+	 * @lock, in the subclass the entry was taken with, of that class? (The
+	 * kernel looks at subclass 0 only; a nest taken with a subclass would
+	 * then fail to release.)
+	 */
 	if (h->references) {
-		const struct lock_class *c = lock->class_cache[0];
+		const struct lock_class_key *key = map_key(lock);
+		unsigned int sub = h->subclass ? h->subclass : lock->subclass;
+		const struct lock_class *c;
 
-		if (c && c - lock_classes == h->class_idx)
-			return 1;
+		if (!key || sub >= MAX_LOCKDEP_SUBCLASSES)
+			return 0;
+		c = sub < NR_LOCKDEP_CACHING_CLASSES ?
+		    __atomic_load_n(&lock->class_cache[sub], __ATOMIC_RELAXED) : NULL;
+		if (!c || __atomic_load_n(&c->key, __ATOMIC_RELAXED) != key->subkeys + sub)
+			c = look_up_class(key->subkeys + sub);
+		return c && c - lock_classes == h->class_idx;
 	}
 	return 0;
 }
