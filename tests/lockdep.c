@@ -804,6 +804,31 @@ TEST(invalid_wait_context)
 	fresh();
 }
 
+/* lockdep_copy_map(): the copy is the same class, with an empty cache. */
+TEST(copy_map)
+{
+	struct lockdep_map copy;
+
+	fresh();
+	LOCK(A);
+	UNLOCK(A);
+	CHECK(A.class_cache[0] != NULL);
+	memset(&copy, 0xa5, sizeof(copy));
+	lockdep_copy_map(&copy, &A);
+	CHECK(copy.key == A.key && copy.name == A.name);
+	CHECK(copy.class_cache[0] == NULL && copy.class_cache[1] == NULL);
+	LOCK(copy);
+	UNLOCK(copy);
+	CHECK_EQ(test_reports, 0);
+	CHECK(copy.class_cache[0] == A.class_cache[0]);
+	LOCK(A);
+	LOCK(copy);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: possible recursive locking detected"));
+	UNLOCK(copy);
+	UNLOCK(A);
+}
+
 /* A dynamic key in heap memory, as a module's or an object's. */
 static struct lock_class_key *new_key(void)
 {
@@ -1103,6 +1128,7 @@ int main(void)
 	RUN(abba_two_tasks);
 	RUN(other_tasks_locks);
 	RUN(invalid_wait_context);
+	RUN(copy_map);
 	RUN(unregistered_key);
 	RUN(zapped_key_takes_its_dependencies);
 	RUN(key_registration_checks);

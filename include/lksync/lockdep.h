@@ -264,6 +264,30 @@ extern LKSYNC_API struct lock_class_key lksync_lockdep_no_validate;
 	lockdep_set_class_and_name(lock, &lksync_lockdep_no_validate, #lock)
 #define lockdep_match_class(lock, key)	((lock)->dep_map.key == (key))
 
+/**
+ * lockdep_copy_map - copy map @from into @to, without @from's class cache
+ * @to: the copy, e.g. on the stack around a callback that may free @from
+ * @from: the original
+ *
+ * As the kernel's: a work item or a timer may free itself, so the
+ * pseudo-lock held around its callback is a copy. Word by word, relaxed: a
+ * task may be filling in @from's class cache (or lock_stat its cpu and ip)
+ * right now; the copy's cache starts empty.
+ * Context: any.
+ */
+static inline void lockdep_copy_map(struct lockdep_map *to, const struct lockdep_map *from)
+{
+	typedef unsigned long __attribute__((may_alias)) __ld_word_t;
+	const __ld_word_t *src = (const __ld_word_t *)from;
+	__ld_word_t *dst = (__ld_word_t *)to;
+
+	_Static_assert(sizeof(*to) % sizeof(__ld_word_t) == 0, "lockdep_map: not whole words");
+	for (unsigned long i = 0; i < sizeof(*to) / sizeof(__ld_word_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	for (int i = 0; i < NR_LOCKDEP_CACHING_CLASSES; i++)
+		to->class_cache[i] = (struct lock_class *)0;
+}
+
 /*
  * Acquisition helpers used by the lock implementations, as the kernel's:
  * @t = trylock, @n = nest_lock, @i = caller address.
@@ -384,6 +408,7 @@ struct lockdep_map { };
 #define lockdep_set_subclass(lock, sub)		do { } while (0)
 #define lockdep_set_novalidate_class(lock)	do { } while (0)
 #define lockdep_match_class(lock, key)		1
+#define lockdep_copy_map(to, from)		do { (void)(to); (void)(from); } while (0)
 #define debug_check_no_locks_freed(from, len)	do { } while (0)
 #define debug_check_no_locks_held()		do { } while (0)
 #define lockdep_free_key_range(s, n)		do { } while (0)
