@@ -24,7 +24,11 @@ int main(void)
 }
 #else
 
-/* A self-deadlock's report frees the mutex, so that the test goes on. */
+/*
+ * A self-deadlock's report frees the mutex and wakes the sleeper (the
+ * report is made by the sleeping task itself, from inside its sleep, which
+ * goes on after it), so that the test goes on.
+ */
 static struct mutex *free_on_report;
 
 static void sink(const char *text, void *arg)
@@ -37,6 +41,7 @@ static void sink(const char *text, void *arg)
 	if (free_on_report) {
 		atomic_long_andnot(~MUTEX_FLAGS, &free_on_report->owner);
 		free_on_report = NULL;
+		wake_up_process(current);
 	}
 }
 
@@ -217,7 +222,7 @@ TEST(hung_task)
 	int before;
 
 	rearm();
-	lksync_hung_task_timeout_ms = 300;
+	__atomic_store_n(&lksync_hung_task_timeout_ms, 300, __ATOMIC_RELAXED);
 	t = start_holder(&m, 1000);
 	before = test_reports;
 	mutex_lock(&m);			/* waits ~1 s: reported once, at ~300 ms */
@@ -247,7 +252,7 @@ TEST(hung_task)
 	mutex_unlock(&m);
 	CHECK(!mutex_is_locked(&m));
 	lockdep_on();
-	lksync_hung_task_timeout_ms = -1;
+	__atomic_store_n(&lksync_hung_task_timeout_ms, -1, __ATOMIC_RELAXED);
 }
 
 TEST(interrupted_wait)

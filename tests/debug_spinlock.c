@@ -343,7 +343,7 @@ TEST(lockup)
 	int before;
 
 	rearm();
-	lksync_spin_lockup_ms = 200;
+	__atomic_store_n(&lksync_spin_lockup_ms, 200, __ATOMIC_RELAXED);
 	t = start_holder(&lk, NULL, 900);
 	before = test_reports;
 	t0 = test_now_ms();
@@ -360,14 +360,14 @@ TEST(lockup)
 	CHECK(lksync_debug_locks == 1);	/* a lockup does not end checking */
 
 	/* Off: no report. */
-	lksync_spin_lockup_ms = 0;
+	__atomic_store_n(&lksync_spin_lockup_ms, 0, __ATOMIC_RELAXED);
 	t = start_holder(&lk, NULL, 300);
 	before = test_reports;
 	spin_lock(&lk);
 	spin_unlock(&lk);
 	pthread_join(t, NULL);
 	CHECK_EQ(test_reports, before);
-	lksync_spin_lockup_ms = -1;
+	__atomic_store_n(&lksync_spin_lockup_ms, -1, __ATOMIC_RELAXED);
 }
 
 /* Lockdep's view of the spinlock operations, when the validator is built in. */

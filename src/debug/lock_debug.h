@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Layer: debug (private). What DEBUG_SPINLOCK (spinlock_debug.c) and
- * DEBUG_MUTEXES (mutex_debug.c) share with the lock implementations in
- * src/locking/. Debug flavor only.
+ * Layer: debug (private). What DEBUG_SPINLOCK (spinlock_debug.c),
+ * DEBUG_MUTEXES and the hung-task detector (mutex_debug.c) share with the
+ * lock implementations in src/locking/ and the sleep in src/sched/core.c.
+ * Debug flavor only.
  */
 #ifndef LKSYNC_SRC_DEBUG_LOCK_DEBUG_H
 #define LKSYNC_SRC_DEBUG_LOCK_DEBUG_H
@@ -29,6 +30,49 @@
 	}									\
 	__dlw_ret; })
 #endif
+
+struct task_struct;
+struct semaphore;
+struct qrwlock;
+
+/*
+ * The hung-task detector (src/debug/mutex_debug.c; the sleep is watched in
+ * src/sched/core.c). lksync_hung_task_bound(): how long a task may sleep
+ * in TASK_UNINTERRUPTIBLE, in ns (0: no bound). lksync_hung_task(): the
+ * report, made by the sleeper itself once it has slept that long.
+ * lksync_hung_task_set_blocker(): what the current task is about to sleep
+ * for, as the kernel's hung_task_set_blocker() (NULL clears it), named in
+ * the report with its holder. Callers outside the debug layer declare what
+ * they call themselves (the layering forbids including this header).
+ */
+#define BLOCKER_TYPE_MUTEX		0x0UL
+#define BLOCKER_TYPE_SEM		0x1UL
+#define BLOCKER_TYPE_RWSEM_READER	0x2UL
+#define BLOCKER_TYPE_RWSEM_WRITER	0x3UL
+#define BLOCKER_TYPE_MASK		0x3UL
+
+u64 lksync_hung_task_bound(void);
+void lksync_hung_task(void);
+void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
+
+/*
+ * src/locking/semaphore.c: the task that last took @sem in a way the
+ * library saw (its slow paths; the inline fast path records nothing), or
+ * NULL; the kernel's sem_last_holder(). Context: any.
+ */
+struct task_struct *lksync_sem_last_holder(struct semaphore *sem);
+
+/*
+ * The rwlock lockup detector (src/debug/spinlock_debug.c), for the queued
+ * rwlock's slow paths (src/locking/qrwlock.c): as the spinlock's
+ * (qspinlock_internal.h), lksync_rwlock_lockup_progress() tells whether
+ * @lock has changed hands since the previous look (1: yes, or @lock is not
+ * the rwlock_t this task is taking: no watch) and lksync_rwlock_lockup()
+ * reports "BUG: read-lock lockup" or "BUG: write-lock lockup", naming the
+ * writer holding it.
+ */
+int lksync_rwlock_lockup_progress(struct qrwlock *lock);
+void lksync_rwlock_lockup(struct qrwlock *lock, u64 waited_ns);
 
 #endif /* LKSYNC_DEBUG */
 

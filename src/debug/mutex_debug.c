@@ -18,15 +18,22 @@
  * Recursion (mutex_lock() of a mutex the task holds) is lockdep's "possible
  * recursive locking detected". Without lockdep's report (debug_locks off
  * after an earlier one, lockdep_off()), the task sleeps forever, as in the
- * kernel; after the hung-task bound (120 s; LKSYNC_HUNG_TASK_TIMEOUT_MS or
- * lksync_hung_task_timeout_ms, 0 = off) it reports "INFO: task comm:pid
- * blocked for more than N seconds.", naming the mutex, its owner and a
- * self-deadlock as such, once per wait.
+ * kernel, and the hung-task detector below reports it, naming the mutex,
+ * its owner and a self-deadlock as such.
+ *
+ * Also here: the hung-task detector's report for every sleep in
+ * TASK_UNINTERRUPTIBLE (DETECT_HUNG_TASK): "INFO: task comm:pid blocked
+ * for more than N seconds.", with the kernel's blocker line for a mutex,
+ * semaphore or rw_semaphore, once per sleep past the bound (120 s;
+ * LKSYNC_HUNG_TASK_TIMEOUT_MS or lksync_hung_task_timeout_ms, 0 = off).
  */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <lksync/mutex.h>
+#include <lksync/rwsem.h>
+#include <lksync/semaphore.h>
 #include "locking/debug_hooks.h"
 #include "debug/lock_debug.h"
 #include "debug/debug.h"
@@ -136,35 +143,131 @@ u64 lksync_hung_task_bound(void)
 			ms = 0;
 		__atomic_store_n(&lksync_hung_task_timeout_ms, ms, __ATOMIC_RELAXED);
 	}
-	return (u64)ms * 1000000u;
+	/* Beyond the clock's range: saturated, which the sleep takes as never. */
+	return (u64)ms > ~(u64)0 / 1000000u ? ~(u64)0 : (u64)ms * 1000000u;
 }
 
-void lksync_mutex_hung(struct mutex *lock, u64 waited_ns)
+/*
+ * The hung-task detector (the kernel's kernel/hung_task.c with
+ * DETECT_HUNG_TASK_BLOCKER). schedule() (src/sched/core.c) bounds each
+ * sleep in TASK_UNINTERRUPTIBLE by lksync_hung_task_bound() and, asleep
+ * past it, calls lksync_hung_task() on the sleeper itself, once per sleep.
+ * The sleeping locks name what they wait for with
+ * lksync_hung_task_set_blocker() around their sleeps, as the kernel's
+ * hung_task_set_blocker(): the lock's address with its type in the low two
+ * bits. Only the task itself writes and reads its blocker.
+ */
+static __thread unsigned long hung_blocker LKSYNC_TLS_MODEL;
+
+void lksync_hung_task_set_blocker(const void *lock, unsigned long type)
 {
-	struct task_struct *me = current, *owner;
-	char headline[160], held[2048], sym[128];
+	hung_blocker = lock ? (unsigned long)lock | (type & BLOCKER_TYPE_MASK) : 0;
+}
+
+/* The lock's name as the kernel's %ps: a symbol and offset, else its address. */
+static void lock_sym(char *buf, size_t len, const void *lock)
+{
 	Dl_info info;
 
-	(void)waited_ns;
-	owner = __owner_task((unsigned long)atomic_long_read(&lock->owner));
-	if (owner)
-		lksync_tsan_task_acquire(owner);	/* type-stable, see sched.h */
 	if (dladdr(lock, &info) && info.dli_sname && info.dli_saddr)
-		snprintf(sym, sizeof(sym), "%s+0x%tx", info.dli_sname,
-			 (char *)lock - (char *)info.dli_saddr);
+		snprintf(buf, len, "%s+0x%tx", info.dli_sname,
+			 (const char *)lock - (const char *)info.dli_saddr);
 	else
-		snprintf(sym, sizeof(sym), "%p", (void *)lock);
+		snprintf(buf, len, "%p", lock);
+}
+
+/*
+ * The kernel's debug_show_blocker() lines for @me, into @buf: the task
+ * that likely holds what @me waits for (a mutex's owner, a semaphore's
+ * last holder, an rw_semaphore's writer or last reader), and what lksync
+ * knows besides (the lock, a self-deadlock).
+ */
+static void hung_blocker_text(struct task_struct *me, char *buf, size_t len)
+{
+	unsigned long blocker = hung_blocker;
+	void *lock = (void *)(blocker & ~BLOCKER_TYPE_MASK);
+	struct task_struct *owner = NULL;
+	const char *as = "", *by = "";
+	char sym[128];
+	long word;
+
+	buf[0] = '\0';
+	if (!blocker)
+		return;
+	lock_sym(sym, sizeof(sym), lock);
+	switch (blocker & BLOCKER_TYPE_MASK) {
+	case BLOCKER_TYPE_MUTEX: {
+		struct mutex *m = lock;
+
+		owner = (struct task_struct *)(atomic_long_read(&m->owner) & ~MUTEX_FLAGS);
+		if (owner)
+			lksync_tsan_task_acquire(owner);	/* type-stable, see sched.h */
+		if (owner)
+			snprintf(buf, len, "INFO: task %.16s:%d is blocked on a mutex likely owned by task %.16s:%d.\n",
+				 me->comm, me->pid, owner->comm, owner->pid);
+		else
+			snprintf(buf, len, "INFO: task %.16s:%d is blocked on a mutex, but the owner is not found.\n",
+				 me->comm, me->pid);
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 "waiting for mutex %s (%s), .owner: %.16s/%d\n%s", sym,
+			 m->dep_map.name ? m->dep_map.name : "?",
+			 owner ? owner->comm : "<none>", owner ? owner->pid : -1,
+			 owner == me ? "the task holds this mutex itself: recursive locking (self-deadlock)\n" : "");
+		return;
+	}
+	case BLOCKER_TYPE_SEM:
+		owner = lksync_sem_last_holder(lock);
+		if (owner)
+			lksync_tsan_task_acquire(owner);
+		if (owner)
+			snprintf(buf, len, "INFO: task %.16s:%d blocked on a semaphore likely last held by task %.16s:%d\n",
+				 me->comm, me->pid, owner->comm, owner->pid);
+		else
+			snprintf(buf, len, "INFO: task %.16s:%d is blocked on a semaphore, but the last holder is not found.\n",
+				 me->comm, me->pid);
+		snprintf(buf + strlen(buf), len - strlen(buf), "waiting for semaphore %s\n%s", sym,
+			 owner == me ? "the task last took this semaphore itself\n" : "");
+		return;
+	default: {	/* BLOCKER_TYPE_RWSEM_READER, BLOCKER_TYPE_RWSEM_WRITER */
+		struct rw_semaphore *sem = lock;
+
+		word = atomic_long_read(&sem->owner);
+		owner = (struct task_struct *)(word & ~RWSEM_OWNER_FLAGS_MASK);
+		as = (blocker & BLOCKER_TYPE_MASK) == BLOCKER_TYPE_RWSEM_READER ? "reader" : "writer";
+		by = word & RWSEM_READER_OWNED ? "reader" : "writer";
+		if (owner)
+			lksync_tsan_task_acquire(owner);
+		if (owner)
+			snprintf(buf, len, "INFO: task %.16s:%d <%s> blocked on an rw-semaphore likely owned by task %.16s:%d <%s>\n",
+				 me->comm, me->pid, as, owner->comm, owner->pid, by);
+		else
+			snprintf(buf, len, "INFO: task %.16s:%d is blocked on an rw-semaphore, but the owner is not found.\n",
+				 me->comm, me->pid);
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 "waiting for rw-semaphore %s (%s) as %s, .count: %#lx\n%s", sym,
+			 sem->dep_map.name ? sem->dep_map.name : "?", as,
+			 (unsigned long)atomic_long_read(&sem->count),
+			 owner == me && *by == 'w' ?
+			 "the task holds this rw-semaphore itself: recursive locking (self-deadlock)\n" : "");
+		return;
+	}
+	}
+}
+
+void lksync_hung_task(void)
+{
+	struct task_struct *me = current;
+	char headline[160], blocker[768], held[2048];
+
 	snprintf(headline, sizeof(headline), "INFO: task %.16s:%d blocked for more than %llu seconds.",
 		 me->comm, me->pid,
 		 (unsigned long long)((lksync_hung_task_bound() + 999999999u) / 1000000000u));
+	hung_blocker_text(me, blocker, sizeof(blocker));
 	lksync_debug_held_locks_text(me, held, sizeof(held));
 	lksync_report(headline,
 		      "\"LKSYNC_HUNG_TASK_TIMEOUT_MS=0\" disables this message.\n"
-		      "task:%.16s state:D waiting for mutex %s (%s), .owner: %.16s/%d%s\n%s",
-		      me->comm, sym, lock->dep_map.name ? lock->dep_map.name : "?",
-		      owner ? owner->comm : "<none>", owner ? owner->pid : -1,
-		      owner == me ? "\nthe task holds this mutex itself: recursive locking (self-deadlock)" : "",
-		      held);
+		      "task:%-15.15s state:D pid:%-5d tgid:%-5d flags:0x%08x\n%s%s",
+		      me->comm, me->pid, me->tgid, me->flags, blocker, held);
 }
 
 #endif /* LKSYNC_DEBUG */

@@ -27,6 +27,14 @@
  * in the environment (read once) or lksync_spin_lockup_ms sets it, 0 turns
  * it off.
  *
+ * The same for rwlocks (the old kernel's "BUG: read-lock lockup" and
+ * "BUG: write-lock lockup", with the address of the lock): a reader or
+ * writer waiting in the queued rwlock's slow path (src/locking/qrwlock.c),
+ * at the head or queued on its wait lock, while the same holders keep the
+ * lock (one writer, named, or readers that do not drain) past the same
+ * bound. The Big Kernel Lock (src/locking/bkl.c) is a raw spinlock of its
+ * own in the debug flavor, so it is watched as one, its holder named.
+ *
  * The owner fields are read by other tasks without the lock: relaxed
  * atomics (a stale value can only miss a report, never make a false one:
  * only the task itself stores its own address there, and clears it before
@@ -39,6 +47,7 @@
 #include <lksync/spinlock.h>
 #include <lksync/rwlock.h>
 #include <lksync/smp.h>
+#include <lksync/qrwlock.h>
 #include "locking/qspinlock_internal.h"
 #include "debug/lock_debug.h"
 #include "sched/sched.h"
@@ -53,6 +62,16 @@ LKSYNC_API long lksync_spin_lockup_ms = -1;	/* -1: not set, take the environment
  */
 static __thread raw_spinlock_t *waiting_for LKSYNC_TLS_MODEL;
 static __thread void *waiting_owner LKSYNC_TLS_MODEL;
+
+/* The same for an rwlock: the lock, its holders at the previous look, the side. */
+struct rw_wait {
+	rwlock_t *lock;
+	unsigned long holders;
+	int write;
+};
+#ifndef LKSYNC_UP
+static __thread struct rw_wait rw_waiting LKSYNC_TLS_MODEL;
+#endif
 
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -212,6 +231,11 @@ int lksync_spin_lockup_progress(struct qspinlock *lock)
 	raw_spinlock_t *raw = waiting_for;
 	void *owner;
 
+#ifndef LKSYNC_UP
+	/* Queued on an rwlock's wait lock: the rwlock's holders tell. */
+	if (rw_waiting.lock && lock == &rw_waiting.lock->raw_lock.wait_lock)
+		return lksync_rwlock_lockup_progress(&rw_waiting.lock->raw_lock);
+#endif
 	if (!raw || &raw->raw_lock != lock)
 		return 1;
 	owner = LOAD(raw->owner);
@@ -231,6 +255,12 @@ void lksync_spin_lockup(struct qspinlock *lock, u64 waited_ns)
 		spin_dump(raw, "lockup suspected");
 		return;
 	}
+#ifndef LKSYNC_UP
+	if (rw_waiting.lock && lock == &rw_waiting.lock->raw_lock.wait_lock) {
+		lksync_rwlock_lockup(&rw_waiting.lock->raw_lock, waited_ns);
+		return;
+	}
+#endif
 	/* A bare arch lock (an rwlock's wait lock, the BKL): no owner recorded. */
 	snprintf(headline, sizeof(headline), "BUG: spinlock lockup suspected on CPU#%d, %.16s/%d",
 		 (int)raw_smp_processor_id(), me->comm, me->pid);
@@ -272,10 +302,100 @@ void lksync_rwlock_init(rwlock_t *lock, const char *name, struct lock_class_key 
 #define rw_not_wlocked(l)	(LOAD((l)->owner) == SPINLOCK_OWNER_INIT)
 #endif
 
+#ifndef LKSYNC_UP
+/*
+ * Who holds @lock, as the lockup detector compares it between two looks:
+ * the writer (its owner field; the bit tells a writer from a count), or
+ * the number of readers. A writer between taking the lock and writing its
+ * owner reads as none: one look later it reads as itself, a change, which
+ * only delays a report.
+ */
+static unsigned long rw_holders(rwlock_t *lock)
+{
+	u32 cnts = LOAD(lock->raw_lock.cnts);
+
+	if (cnts & _QW_LOCKED)
+		return (unsigned long)LOAD(lock->owner) | 1;
+	return (unsigned long)(cnts >> _QR_SHIFT) << 1;
+}
+
+int lksync_rwlock_lockup_progress(struct qrwlock *lock)
+{
+	rwlock_t *rw = rw_waiting.lock;
+	unsigned long holders;
+
+	if (!rw || &rw->raw_lock != lock)
+		return 1;
+	holders = rw_holders(rw);
+	if (holders == rw_waiting.holders)
+		return 0;
+	rw_waiting.holders = holders;
+	return 1;
+}
+
+void lksync_rwlock_lockup(struct qrwlock *lock, u64 waited_ns)
+{
+	rwlock_t *rw = rw_waiting.lock;
+	struct task_struct *me = current, *owner = NULL;
+	char headline[160], sym[128];
+	u32 cnts;
+
+	if (!rw || &rw->raw_lock != lock)
+		return;
+	cnts = LOAD(lock->cnts);
+	if (cnts & _QW_LOCKED) {
+		owner = LOAD(rw->owner);
+		if (owner == SPINLOCK_OWNER_INIT)
+			owner = NULL;
+	}
+	if (owner)
+		lksync_tsan_task_acquire(owner);	/* type-stable, see sched.h */
+	lock_sym(sym, sizeof(sym), rw);
+	snprintf(headline, sizeof(headline), "BUG: %s-lock lockup on CPU#%d, %.16s/%d, %p",
+		 rw_waiting.write ? "write" : "read", (int)raw_smp_processor_id(),
+		 me->comm, me->pid, (void *)rw);
+	lksync_report(headline, " lock: %s, .magic: %08x, .owner: %.16s/%d, .owner_cpu: %d, "
+		      "readers: %u, waited %llu ms\n", sym, LOAD(rw->magic),
+		      owner ? owner->comm : "<none>", owner ? owner->pid : -1,
+		      owner ? (int)LOAD(rw->owner_cpu) : -1, cnts >> _QR_SHIFT,
+		      (unsigned long long)(waited_ns / 1000000));
+}
+
+/* Around a wait for @lock: what the lockup detector looks at (an interrupt nests). */
+static inline struct rw_wait rw_wait_begin(rwlock_t *lock, int write)
+{
+	struct rw_wait outer = rw_waiting;
+
+	rw_waiting.holders = ~0UL;	/* none yet: the first look restarts the clock */
+	rw_waiting.write = write;
+	barrier();	/* the fields before the lock: an interrupt here sees a whole record */
+	rw_waiting.lock = lock;
+	return outer;
+}
+
+static inline void rw_wait_end(struct rw_wait outer)
+{
+	rw_waiting.lock = NULL;
+	barrier();
+	rw_waiting = outer;
+}
+#else
+static inline struct rw_wait rw_wait_begin(rwlock_t *lock, int write)
+{
+	(void)lock, (void)write;
+	return (struct rw_wait){ 0 };
+}
+static inline void rw_wait_end(struct rw_wait outer) { (void)outer; }
+#endif
+
 void lksync_do_raw_read_lock(rwlock_t *lock)
 {
+	struct rw_wait outer;
+
 	RWLOCK_BUG_ON(LOAD(lock->magic) != RWLOCK_MAGIC, lock, "bad magic");
+	outer = rw_wait_begin(lock, 0);
 	arch_read_lock(&lock->raw_lock);
+	rw_wait_end(outer);
 }
 
 int lksync_do_raw_read_trylock(rwlock_t *lock)
@@ -313,8 +433,12 @@ static inline void debug_write_lock_after(rwlock_t *lock)
 
 void lksync_do_raw_write_lock(rwlock_t *lock)
 {
+	struct rw_wait outer;
+
 	debug_write_lock_before(lock);
+	outer = rw_wait_begin(lock, 1);
 	arch_write_lock(&lock->raw_lock);
+	rw_wait_end(outer);
 	debug_write_lock_after(lock);
 }
 

@@ -66,7 +66,6 @@
 #include <lksync/processor.h>
 #include "sched/sched.h"
 #include "locking/wait_lock.h"
-#include "locking/debug_hooks.h"
 
 /* Bounds, in looks at the owner word with exponential backoff; -D overrides. */
 #ifndef MUTEX_SPIN_LOOKS
@@ -282,40 +281,19 @@ static struct task_struct *first_to_wake(struct mutex *lock)
 }
 
 /*
- * The debug flavor's sleep: bounded, so that a waiter notices when it has
- * waited longer than the hung-task bound (a lost owner, a self-deadlock
- * lockdep did not report) and says so once; it then waits on. The release
- * flavor sleeps in schedule() until woken.
+ * The debug flavor's hung-task detector (src/sched/core.c) reports a
+ * waiter asleep in TASK_UNINTERRUPTIBLE past its bound, naming the mutex
+ * and its owner (and a self-deadlock, which lockdep may not have reported,
+ * as such): the kernel's hung_task_set_blocker(). Declared here, as
+ * locking/debug_hooks.h is not this part's to edit.
  */
 #ifdef LKSYNC_DEBUG
-#define HUNG_POLL_NS	100000000LL	/* a sleeping waiter looks this often */
-
-struct hung_watch {
-	long long start;
-	u64 bound;
-	int reported;
-};
-
-static void hung_sleep(struct mutex *lock, struct hung_watch *w)
-{
-	long long waited;
-
-	if (!w->bound || w->reported) {
-		schedule();
-		return;
-	}
-	lksync_schedule_hrtimeout(HUNG_POLL_NS);
-	waited = lksync_now_ns() - w->start;
-	if (waited > (long long)w->bound) {
-		w->reported = 1;
-		lksync_mutex_hung(lock, (u64)waited);
-	}
-}
-#define HUNG_DECL	struct hung_watch hung = { lksync_now_ns(), lksync_hung_task_bound(), 0 }
-#define HUNG_SLEEP(l)	hung_sleep(l, &hung)
+void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
+#define hung_task_set_blocker(lock)	lksync_hung_task_set_blocker(lock, 0)	/* MUTEX */
+#define hung_task_clear_blocker()	lksync_hung_task_set_blocker(NULL, 0)
 #else
-#define HUNG_DECL	do { } while (0)
-#define HUNG_SLEEP(l)	schedule()
+#define hung_task_set_blocker(lock)	do { } while (0)
+#define hung_task_clear_blocker()	do { } while (0)
 #endif
 
 int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
@@ -336,7 +314,7 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 	    mutex_spin(lock, MUTEX_SPIN_LOOKS, false))
 		return 0;
 
-	HUNG_DECL;
+	hung_task_set_blocker(lock);
 	raw_spin_lock(&lock->wait_lock);
 	list_add_tail(&waiter.list, &lock->wait_list);
 	if (waiter_is_first(lock, &waiter))
@@ -359,7 +337,7 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 			break;
 		}
 		raw_spin_unlock(&lock->wait_lock);
-		HUNG_SLEEP(lock);
+		schedule();
 		if (waiter_is_first(lock, &waiter) &&
 		    mutex_spin(lock, MUTEX_HEAD_LOOKS, true)) {
 			raw_spin_lock(&lock->wait_lock);
@@ -368,6 +346,7 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 		raw_spin_lock(&lock->wait_lock);
 	}
 	__set_current_state(TASK_RUNNING);
+	hung_task_clear_blocker();
 
 	first = waiter_is_first(lock, &waiter);
 	list_del(&waiter.list);

@@ -43,8 +43,63 @@
 #include <lksync/qrwlock.h>
 #include "arch/futex.h"
 #include "locking/qspinlock_internal.h"
+#include "sched/sched.h"
 
 #ifndef LKSYNC_UP
+
+/*
+ * The debug flavor's lockup detector (DEBUG_SPINLOCK), as the spinlock's
+ * in qspinlock.c: every sleep below is bounded anyway (QRW_PARK_NS), and
+ * after each one the waiter asks whether the lock has changed hands since
+ * its previous look (then it starts timing again) and, once the same
+ * holders have kept it past lksync_spin_lockup_bound(), reports once
+ * ("BUG: read-lock lockup" / "BUG: write-lock lockup", naming the writer:
+ * src/debug/spinlock_debug.c) and waits on. Waiters queued on wait_lock
+ * are watched by the spinlock's detector, which asks the same question.
+ * The two hooks are declared here: no locking-layer header of this part's
+ * has room for them (src/debug/lock_debug.h has them too).
+ */
+#ifdef LKSYNC_DEBUG
+int lksync_rwlock_lockup_progress(struct qrwlock *lock);
+void lksync_rwlock_lockup(struct qrwlock *lock, u64 waited_ns);
+
+struct rw_watch {
+	struct qrwlock *lock;
+	long long start;
+	u64 bound;
+	int reported;
+};
+
+static void rw_lockup_check(struct rw_watch *w)
+{
+	long long now;
+
+	if (!w->bound || w->reported)
+		return;
+	now = lksync_now_ns();
+	if (lksync_rwlock_lockup_progress(w->lock)) {
+		w->start = now;
+		return;
+	}
+	if ((u64)(now - w->start) > w->bound) {
+		w->reported = 1;
+		lksync_rwlock_lockup(w->lock, (u64)(now - w->start));
+	}
+}
+
+#define RW_WATCH(l)	struct rw_watch __rw = { (l), lksync_now_ns(), lksync_spin_lockup_bound(), 0 }
+/* At the head, the wait on wait_lock behind us (watched by the spinlock's detector). */
+#define RW_RESTART()	(__rw.start = lksync_now_ns())
+#define RW_PARAM	, struct rw_watch *rw
+#define RW_ARG		, &__rw
+#define RW_CHECK()	rw_lockup_check(rw)
+#else
+#define RW_WATCH(l)	do { } while (0)
+#define RW_RESTART()	do { } while (0)
+#define RW_PARAM
+#define RW_ARG
+#define RW_CHECK()	do { } while (0)
+#endif
 
 /* arch_spin_lock() of the wait lock, with the brief slow path. */
 static void wait_lock_acquire(struct qspinlock *lock)
@@ -90,7 +145,7 @@ static void wait_lock_acquire(struct qspinlock *lock)
  * timeout costs one futex call, which sleeps again while the word is
  * unchanged and returns at once when that store has landed.
  */
-static u32 qrwlock_wait(struct qrwlock *lock, u32 mask, u32 want)
+static u32 qrwlock_wait(struct qrwlock *lock, u32 mask, u32 want RW_PARAM)
 {
 	static const struct timespec bound = { 0, QRW_PARK_NS };
 	int spins = 0;
@@ -127,7 +182,8 @@ static u32 qrwlock_wait(struct qrwlock *lock, u32 mask, u32 want)
 			continue;
 		}
 		while (lksync_futex_wait(&lock->cnts, cnts, &bound) == -ETIMEDOUT)
-			;
+			RW_CHECK();
+		RW_CHECK();
 	}
 }
 
@@ -161,17 +217,20 @@ void lksync_queued_read_lock_slowpath(struct qrwlock *lock)
 	 * while we count, so an interrupt never deadlocks against a writer
 	 * queued behind the reader it interrupted.
 	 */
+	RW_WATCH(lock);
+
 	if (unlikely(in_interrupt())) {
-		qrwlock_wait(lock, _QW_LOCKED, 0);
+		qrwlock_wait(lock, _QW_LOCKED, 0 RW_ARG);
 		return;
 	}
 	/* Back out and queue behind the writer (queued_read_unlock() wakes if due). */
 	queued_read_unlock(lock);
 	wait_lock_acquire(&lock->wait_lock);
+	RW_RESTART();
 	/* Relaxed: the wait below reads the word with acquire. */
 	__atomic_fetch_add(&lock->cnts, _QR_BIAS, __ATOMIC_RELAXED);
 	/* Only an active writer can hold us up now: queued writers are behind us. */
-	qrwlock_wait(lock, _QW_LOCKED, 0);
+	qrwlock_wait(lock, _QW_LOCKED, 0 RW_ARG);
 	/* The next waiter in the queue may be a reader that can share with us. */
 	arch_spin_unlock(&lock->wait_lock);
 }
@@ -179,6 +238,7 @@ void lksync_queued_read_lock_slowpath(struct qrwlock *lock)
 void lksync_queued_write_lock_slowpath(struct qrwlock *lock)
 {
 	u32 cnts;
+	RW_WATCH(lock);
 
 	wait_lock_acquire(&lock->wait_lock);
 	/* Relaxed: the cmpxchg decides. */
@@ -190,8 +250,9 @@ void lksync_queued_write_lock_slowpath(struct qrwlock *lock)
 		goto unlock;
 	/* Relaxed: new readers see it and queue; ordering comes from the cmpxchg. */
 	__atomic_fetch_or(&lock->cnts, _QW_WAITING, __ATOMIC_RELAXED);
+	RW_RESTART();
 	do {
-		cnts = qrwlock_wait(lock, ~_QW_PARKED, _QW_WAITING);
+		cnts = qrwlock_wait(lock, ~_QW_PARKED, _QW_WAITING RW_ARG);
 		/*
 		 * Acquire, as above. No reader counts and we hold wait_lock, so
 		 * nobody else sleeps on the word: _QW_PARKED may be dropped.

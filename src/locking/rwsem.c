@@ -69,6 +69,23 @@
 #endif
 #define RWSEM_RSPIN_NS(readers)	((20 + ((readers) > 30 ? 30 : (readers))) * 500LL)
 
+/*
+ * The debug flavor's hung-task detector (src/sched/core.c) names the rwsem
+ * a task sleeps on past its bound, and its writer or last reader: the
+ * kernel's hung_task_set_blocker(). Declared here, as no locking-layer
+ * header of this part's has room for it (see src/debug/lock_debug.h).
+ */
+#ifdef LKSYNC_DEBUG
+void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
+#define hung_task_set_blocker(sem, type)	lksync_hung_task_set_blocker(sem, type)
+#define hung_task_clear_blocker()		lksync_hung_task_set_blocker(NULL, 0)
+#else
+#define hung_task_set_blocker(sem, type)	do { } while (0)
+#define hung_task_clear_blocker()		do { } while (0)
+#endif
+#define BLOCKER_TYPE_RWSEM_READER	0x2UL
+#define BLOCKER_TYPE_RWSEM_WRITER	0x3UL
+
 enum rwsem_waiter_type { RWSEM_WAITING_FOR_WRITE, RWSEM_WAITING_FOR_READ };
 
 enum rwsem_wake_type {
@@ -348,6 +365,7 @@ queue:
 	raw_spin_unlock_irq(&sem->wait_lock);
 	wake_up_q(&wake_q);
 
+	hung_task_set_blocker(sem, BLOCKER_TYPE_RWSEM_READER);
 	for (;;) {
 		set_current_state(state);
 		/* Acquire: pairs with the grant's release in rwsem_mark_wake(). */
@@ -364,11 +382,13 @@ queue:
 		schedule();
 	}
 	__set_current_state(TASK_RUNNING);
+	hung_task_clear_blocker();
 	return 0;
 
 out_nolock:
 	rwsem_del_wake_waiter(sem, &waiter, &wake_q);
 	__set_current_state(TASK_RUNNING);
+	hung_task_clear_blocker();
 	return -EINTR;
 }
 
@@ -534,6 +554,7 @@ int lksync_rwsem_down_write_slowpath(struct rw_semaphore *sem, unsigned int stat
 		atomic_long_or(RWSEM_FLAG_WAITERS, &sem->count);
 	}
 
+	hung_task_set_blocker(sem, BLOCKER_TYPE_RWSEM_WRITER);
 	set_current_state(state);
 	for (;;) {
 		if (rwsem_try_write_lock(sem, &waiter))
@@ -551,10 +572,12 @@ trylock_again:
 	}
 	__set_current_state(TASK_RUNNING);
 	raw_spin_unlock_irq(&sem->wait_lock);
+	hung_task_clear_blocker();
 	return 0;
 
 out_nolock:
 	__set_current_state(TASK_RUNNING);
+	hung_task_clear_blocker();
 	raw_spin_lock_irq(&sem->wait_lock);
 	rwsem_del_wake_waiter(sem, &waiter, &wake_q);
 	return -EINTR;

@@ -14,6 +14,14 @@
  * with a compare-and-exchange, and only a waker that saw P makes the system
  * call. Signals, timeouts and wakers all end a sleep the same way, by that
  * transition, so a sleep ends exactly once and no wake-up is lost.
+ *
+ * Debug flavor: the hung-task detector (the kernel's DETECT_HUNG_TASK) is
+ * a watch on each sleep here rather than a thread scanning every task. A
+ * sleep in TASK_UNINTERRUPTIBLE (not killable, not TASK_NOLOAD) that may
+ * last longer than the bound parks with a futex timeout at the bound;
+ * waking there with the state still asleep, the task reports itself once,
+ * from its own stack, and parks again. The report changes no state, so a
+ * wake-up during it is seen by the loop and none is lost.
  */
 #include <errno.h>
 #include <limits.h>
@@ -43,6 +51,40 @@ static int set_running(struct task_struct *t, unsigned int s)
 					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
+#ifdef LKSYNC_DEBUG
+/*
+ * src/debug/mutex_debug.c (the sched layer's private header, sched/sched.h,
+ * is not this part's to edit; the declarations belong there).
+ * lksync_hung_task_bound(): the bound in ns, 0 = off.
+ * lksync_hung_task(): report current, asleep past the bound.
+ */
+u64 lksync_hung_task_bound(void);
+void lksync_hung_task(void);
+
+/*
+ * When a sleep in @state that ends by @deadline (0: none) becomes a hung
+ * task, or 0 if it cannot: the kernel watches TASK_UNINTERRUPTIBLE only,
+ * not TASK_KILLABLE (TASK_WAKEKILL) nor TASK_IDLE (TASK_NOLOAD), and a
+ * sleep whose timeout comes first wakes before the bound.
+ */
+static long long hung_at(unsigned int state, long long deadline)
+{
+	long long now;
+	u64 bound;
+
+	if ((state & (TASK_UNINTERRUPTIBLE | TASK_WAKEKILL | TASK_NOLOAD)) != TASK_UNINTERRUPTIBLE)
+		return 0;
+	bound = lksync_hung_task_bound();
+	if (!bound)
+		return 0;
+	now = lksync_now_ns();
+	/* Past the clock's range: never. */
+	if (bound >= (u64)(LLONG_MAX - now) || (deadline && deadline - now <= (long long)bound))
+		return 0;
+	return now + (long long)bound;
+}
+#endif
+
 /*
  * Sleep until the state is TASK_RUNNING, a pending signal ends a sleep in
  * this state, or @deadline (ns, 0 = none) passes.
@@ -51,6 +93,9 @@ static int set_running(struct task_struct *t, unsigned int s)
 static int sleep_until(struct task_struct *t, long long deadline)
 {
 	unsigned int s;
+#ifdef LKSYNC_DEBUG
+	long long hung = hung_at(__atomic_load_n(&t->__state, __ATOMIC_RELAXED), deadline);
+#endif
 
 	/*
 	 * No spinning here, as the kernel's schedule() does not spin: the
@@ -60,6 +105,7 @@ static int sleep_until(struct task_struct *t, long long deadline)
 	 */
 	for (;;) {
 		struct timespec rel, *relp = NULL;
+		long long until;
 
 		s = __atomic_load_n(&t->__state, __ATOMIC_ACQUIRE);
 		if (s == TASK_RUNNING)
@@ -79,11 +125,26 @@ static int sleep_until(struct task_struct *t, long long deadline)
 			set_running(t, s);
 			return 0;
 		}
-		if (deadline) {
-			long long left = deadline - lksync_now_ns();
+		until = deadline;
+#ifdef LKSYNC_DEBUG
+		if (hung) {
+			if (lksync_now_ns() >= hung) {
+				/* Once per sleep; then look at the state again. */
+				hung = 0;
+				lksync_hung_task();
+				continue;
+			}
+			until = hung;	/* before @deadline, see hung_at() */
+		}
+#endif
+		if (until) {
+			long long left = until - lksync_now_ns();
 
-			if (left <= 0)
-				return set_running(t, s);
+			if (left <= 0) {
+				if (until == deadline)
+					return set_running(t, s);
+				continue;	/* the hung-task bound */
+			}
 			rel.tv_sec = left / 1000000000LL;
 			rel.tv_nsec = left % 1000000000LL;
 			relp = &rel;
