@@ -20,6 +20,7 @@
 #include <lksync/types.h>
 #include <lksync/list.h>
 #include <lksync/jiffies.h>
+#include <lksync/lockdep.h>
 #include <lksync/seqlock.h>
 
 /**
@@ -28,12 +29,20 @@
  * @expires: the jiffy at which the timer is due (absolute, in jiffies).
  * @function: the callback, called with the timer in softirq context.
  * @flags: TIMER_DEFERRABLE, TIMER_PINNED, TIMER_IRQSAFE (private bits above).
+ * @lockdep_map: debug flavor only: the pseudo-lock held around the callback
+ *	and taken by timer_delete_sync(), so that deleting a timer synchronously
+ *	under a lock its callback takes is reported before it deadlocks. Its
+ *	class is the initialization site (timer_setup()), or the definition
+ *	(DEFINE_TIMER()): file and line.
  */
 struct timer_list {
 	struct list_head	entry;
 	unsigned long		expires;
 	void			(*function)(struct timer_list *);
 	u32			flags;
+#ifdef LKSYNC_DEBUG
+	struct lockdep_map	lockdep_map;
+#endif
 };
 
 /* Flags, the kernel's values. CPU bits (TIMER_CPUMASK) are unused: one wheel. */
@@ -51,11 +60,26 @@ struct timer_list {
 #define TIMER_ARRAYMASK		0xFFC00000
 #define TIMER_TRACE_FLAGMASK	(TIMER_MIGRATING | TIMER_DEFERRABLE | TIMER_PINNED | TIMER_IRQSAFE)
 
+/*
+ * A statically defined timer's class is named, and keyed, by the string
+ * "file:line" of its definition, as the kernel's: the literal has static
+ * storage, so its address is a key.
+ */
+#define __lksync_timer_stringify(x)	#x
+#define __lksync_timer_file_line(line)	__FILE__ ":" __lksync_timer_stringify(line)
+#ifdef LKSYNC_DEBUG
+#define __TIMER_LOCKDEP_MAP_INITIALIZER(_kn)					\
+		.lockdep_map = STATIC_LOCKDEP_MAP_INIT(_kn, &_kn),
+#else
+#define __TIMER_LOCKDEP_MAP_INITIALIZER(_kn)
+#endif
+
 #define __TIMER_INITIALIZER(_function, _flags) {				\
 		.entry = { .next = NULL, .prev = NULL },			\
 		.expires = 0,							\
 		.function = (_function),					\
 		.flags = (_flags),						\
+		__TIMER_LOCKDEP_MAP_INITIALIZER(__lksync_timer_file_line(__LINE__)) \
 	}
 
 /* DEFINE_TIMER - define a struct timer_list @_name with callback @_function. */
@@ -64,6 +88,34 @@ struct timer_list {
 
 LKSYNC_API void lksync_timer_init(struct timer_list *timer,
 				  void (*callback)(struct timer_list *), unsigned int flags);
+#ifdef LKSYNC_DEBUG
+/*
+ * lksync_init_timer_key - timer_setup() with the timer's lockdep class
+ * (@key) and name (the kernel's init_timer_key()). Debug flavor only.
+ * Context: as timer_setup(). Return: nothing.
+ */
+LKSYNC_API void lksync_init_timer_key(struct timer_list *timer,
+				      void (*callback)(struct timer_list *), unsigned int flags,
+				      const char *name, struct lock_class_key *key);
+#endif
+
+/*
+ * __init_timer - the kernel's: in the debug flavor, a static key per call
+ * site makes every timer initialized here one lockdep class, named after
+ * the argument's text; in the release flavor, a plain call.
+ */
+#ifdef LKSYNC_DEBUG
+#define __init_timer(_timer, _fn, _flags)					\
+	do {									\
+		static struct lock_class_key __key;				\
+										\
+		lksync_init_timer_key((_timer), (_fn), (_flags), #_timer, &__key); \
+	} while (0)
+#else
+#define __init_timer(_timer, _fn, _flags)					\
+	lksync_timer_init((_timer), (_fn), (_flags))
+#endif
+#define __init_timer_on_stack(_timer, _fn, _flags)	__init_timer(_timer, _fn, _flags)
 
 /**
  * timer_setup - initialize a timer before first use.
@@ -71,16 +123,17 @@ LKSYNC_API void lksync_timer_init(struct timer_list *timer,
  * @callback: void (*)(struct timer_list *), run when the timer expires.
  * @flags: 0 or TIMER_DEFERRABLE / TIMER_PINNED / TIMER_IRQSAFE.
  * The first call also starts lksync's clock thread, so that timers armed
- * later from interrupt handlers have a tick.
+ * later from interrupt handlers have a tick. In the debug flavor every
+ * timer set up at one place in the source is one lockdep class.
  * Context: any but hardirq/softirq for the very first timer; the timer
  * must not be pending.
  * Return: nothing.
  */
 #define timer_setup(timer, callback, flags)					\
-	lksync_timer_init((timer), (callback), (flags))
+	__init_timer((timer), (callback), (flags))
 /* timer_setup_on_stack - timer_setup() for a timer on the stack. */
 #define timer_setup_on_stack(timer, callback, flags)				\
-	lksync_timer_init((timer), (callback), (flags))
+	__init_timer_on_stack((timer), (callback), (flags))
 LKSYNC_API void lksync_setup_timer(struct timer_list *timer, void (*fn)(unsigned long),
 				   unsigned long data, unsigned int flags);
 LKSYNC_API void lksync_legacy_timer_forget(struct timer_list *timer);
@@ -112,12 +165,33 @@ static inline void destroy_timer_on_stack(struct timer_list *timer)
  * Context: as timer_setup().
  * Return: nothing.
  */
-#define init_timer(timer)		lksync_timer_init((timer), NULL, 0)
+#define init_timer(timer)		__init_timer((timer), NULL, 0)
 /* init_timer_on_stack - legacy: init_timer() for a timer on the stack. */
-#define init_timer_on_stack(timer)	lksync_timer_init((timer), NULL, 0)
+#define init_timer_on_stack(timer)	__init_timer_on_stack((timer), NULL, 0)
 /* init_timer_deferrable / init_timer_pinned - legacy: init_timer() with that flag. */
-#define init_timer_deferrable(timer)	lksync_timer_init((timer), NULL, TIMER_DEFERRABLE)
-#define init_timer_pinned(timer)	lksync_timer_init((timer), NULL, TIMER_PINNED)
+#define init_timer_deferrable(timer)	__init_timer((timer), NULL, TIMER_DEFERRABLE)
+#define init_timer_pinned(timer)	__init_timer((timer), NULL, TIMER_PINNED)
+
+#ifdef LKSYNC_DEBUG
+/*
+ * lksync_setup_timer_key - setup_timer() with a lockdep class, as
+ * lksync_init_timer_key(). Debug flavor only.
+ * Context: as setup_timer(). Return: nothing.
+ */
+LKSYNC_API void lksync_setup_timer_key(struct timer_list *timer, void (*fn)(unsigned long),
+				       unsigned long data, unsigned int flags,
+				       const char *name, struct lock_class_key *key);
+#define __setup_timer(_timer, _fn, _data, _flags)				\
+	do {									\
+		static struct lock_class_key __key;				\
+										\
+		lksync_setup_timer_key((_timer), (_fn), (_data), (_flags),	\
+				       #_timer, &__key);			\
+	} while (0)
+#else
+#define __setup_timer(_timer, _fn, _data, _flags)				\
+	lksync_setup_timer((_timer), (_fn), (_data), (_flags))
+#endif
 
 /**
  * setup_timer - legacy: initialize @timer to call @fn(@data) when it expires.
@@ -131,18 +205,14 @@ static inline void destroy_timer_on_stack(struct timer_list *timer)
  * Context: task context (a first setup of a timer allocates).
  * Return: nothing.
  */
-#define setup_timer(timer, fn, data)						\
-	lksync_setup_timer((timer), (fn), (data), 0)
+#define setup_timer(timer, fn, data)		__setup_timer((timer), (fn), (data), 0)
 /* setup_timer_on_stack - legacy: setup_timer() for a timer on the stack. */
-#define setup_timer_on_stack(timer, fn, data)					\
-	lksync_setup_timer((timer), (fn), (data), 0)
+#define setup_timer_on_stack(timer, fn, data)	__setup_timer((timer), (fn), (data), 0)
 /* setup_deferrable_timer / setup_pinned_timer - legacy: setup_timer() with that flag. */
 #define setup_deferrable_timer(timer, fn, data)				\
-	lksync_setup_timer((timer), (fn), (data), TIMER_DEFERRABLE)
+	__setup_timer((timer), (fn), (data), TIMER_DEFERRABLE)
 #define setup_pinned_timer(timer, fn, data)					\
-	lksync_setup_timer((timer), (fn), (data), TIMER_PINNED)
-#define __setup_timer(timer, fn, data, flags)					\
-	lksync_setup_timer((timer), (fn), (data), (flags))
+	__setup_timer((timer), (fn), (data), TIMER_PINNED)
 
 /**
  * from_timer - the structure embedding a timer, from a callback's argument.
@@ -267,7 +337,11 @@ static inline int del_timer(struct timer_list *timer) { return __timer_delete(ti
  * something re-armed it meanwhile (the callback itself must not, or the
  * caller must stop that). Must not be called while holding a lock the
  * callback takes, nor from the callback; from hardirq only for TIMER_IRQSAFE
- * timers (reported otherwise, as the kernel's WARN_ON).
+ * timers (reported otherwise, as the kernel's WARN_ON). The debug flavor's
+ * lockdep predicts the first two: it takes the timer's pseudo-lock here (with
+ * interrupts masked) and around every run of the callback, so a lock held
+ * here that the callback takes makes a cycle ("possible circular locking
+ * dependency detected"), and a call from the callback is recursion.
  * Context: process or softirq context (another timer's callback); may spin.
  * Return: 0 if the timer was inactive, 1 if it was pending.
  */

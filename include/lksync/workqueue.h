@@ -24,6 +24,7 @@
 #include <lksync/atomic.h>
 #include <lksync/list.h>
 #include <lksync/cpumask.h>
+#include <lksync/lockdep.h>
 #include <lksync/sched.h>
 #include <lksync/timer.h>
 
@@ -91,11 +92,19 @@ enum {
  * @data: state word (see above); read it only through work_pending().
  * @entry: link on a worklist (private).
  * @func: the function run by a worker, with the item as argument.
+ * @lockdep_map: debug flavor only: the pseudo-lock a worker holds around
+ *	@func and that flush_work() and cancel_work_sync() take, so that waiting
+ *	for the item under a lock it takes is reported before it deadlocks. Its
+ *	class is the INIT_WORK() site, named "(work_completion)" and the
+ *	argument's text, or the DECLARE_WORK() variable.
  */
 struct work_struct {
 	atomic_long_t data;
 	struct list_head entry;
 	work_func_t func;
+#ifdef LKSYNC_DEBUG
+	struct lockdep_map lockdep_map;
+#endif
 };
 
 /**
@@ -147,10 +156,18 @@ static __always_inline void lksync_wq_prepare(void)
 #define WORK_DATA_INIT()	ATOMIC_LONG_INIT((long)WORK_STRUCT_NO_POOL)
 #define WORK_DATA_STATIC_INIT()	ATOMIC_LONG_INIT((long)(WORK_STRUCT_NO_POOL | WORK_STRUCT_STATIC))
 
+/* A statically defined item is its own lockdep class, named after it. */
+#ifdef LKSYNC_DEBUG
+#define __WORK_INIT_LOCKDEP_MAP(n, k)	.lockdep_map = STATIC_LOCKDEP_MAP_INIT(n, k),
+#else
+#define __WORK_INIT_LOCKDEP_MAP(n, k)
+#endif
+
 #define __WORK_INITIALIZER(n, f) {						\
 	.data = WORK_DATA_STATIC_INIT(),					\
 	.entry = { &(n).entry, &(n).entry },					\
 	.func = (f),								\
+	__WORK_INIT_LOCKDEP_MAP(#n, &(n))					\
 }
 
 #define __DELAYED_WORK_INITIALIZER(n, f, tflags) {				\
@@ -177,32 +194,75 @@ static inline void __lksync_init_work(struct work_struct *work, work_func_t func
 	lksync_wq_prepare();
 }
 
+/*
+ * __INIT_WORK_KEY - initialize @_work with lockdep class @_key (debug
+ * flavor), named "(work_completion)" followed by the argument's text, as
+ * the kernel names it; __INIT_WORK - the same with a static key per call
+ * site, so that every item initialized at one place is one class.
+ */
+#ifdef LKSYNC_DEBUG
+static inline void __lksync_init_work_key(struct work_struct *work, work_func_t func,
+					  const char *name, struct lock_class_key *key)
+{
+	__lksync_init_work(work, func);
+	lockdep_init_map(&work->lockdep_map, name, key, 0);
+}
+#define __INIT_WORK_KEY(_work, _func, _onstack, _key)				\
+	__lksync_init_work_key((_work), (_func), "(work_completion)"#_work, (_key))
+#define __INIT_WORK(_work, _func, _onstack)					\
+	do {									\
+		static struct lock_class_key __key;				\
+										\
+		__INIT_WORK_KEY(_work, _func, _onstack, &__key);		\
+	} while (0)
+#else
+#define __INIT_WORK_KEY(_work, _func, _onstack, _key)				\
+	do { (void)(_key); __lksync_init_work((_work), (_func)); } while (0)
+#define __INIT_WORK(_work, _func, _onstack)	__lksync_init_work((_work), (_func))
+#endif
+
 /**
  * INIT_WORK - initialize @_work to run @_func.
  * Context: any; the item must not be pending or running.
  */
-#define INIT_WORK(_work, _func)		__lksync_init_work((_work), (_func))
+#define INIT_WORK(_work, _func)			__INIT_WORK((_work), (_func), 0)
 /* INIT_WORK_ONSTACK - INIT_WORK() for an item on the stack. */
-#define INIT_WORK_ONSTACK(_work, _func)	__lksync_init_work((_work), (_func))
-#define __INIT_WORK(_work, _func, _onstack) __lksync_init_work((_work), (_func))
+#define INIT_WORK_ONSTACK(_work, _func)		__INIT_WORK((_work), (_func), 1)
+/* INIT_WORK_ONSTACK_KEY - INIT_WORK_ONSTACK() with the lockdep class @_key. */
+#define INIT_WORK_ONSTACK_KEY(_work, _func, _key)				\
+	__INIT_WORK_KEY((_work), (_func), 1, _key)
 /* PREPARE_WORK - legacy: change the function of an idle item. */
 #define PREPARE_WORK(_work, _func)	do { (_work)->func = (_func); } while (0)
+
+/*
+ * __INIT_DELAYED_WORK - the item as INIT_WORK(), its timer as timer_setup()
+ * (TIMER_IRQSAFE): two lockdep classes per call site in the debug flavor.
+ */
+#define __INIT_DELAYED_WORK(_work, _func, _tflags)				\
+	do {									\
+		INIT_WORK(&(_work)->work, (_func));				\
+		__init_timer(&(_work)->timer, lksync_delayed_work_timer_fn,	\
+			     (_tflags) | TIMER_IRQSAFE);			\
+	} while (0)
+#define __INIT_DELAYED_WORK_ONSTACK(_work, _func, _tflags)			\
+	do {									\
+		INIT_WORK_ONSTACK(&(_work)->work, (_func));			\
+		__init_timer_on_stack(&(_work)->timer, lksync_delayed_work_timer_fn, \
+				      (_tflags) | TIMER_IRQSAFE);		\
+	} while (0)
 
 /**
  * INIT_DELAYED_WORK - initialize the delayed item @_work to run @_func.
  * Context: any; the item must not be pending or running.
  */
-#define INIT_DELAYED_WORK(_work, _func) do {					\
-	INIT_WORK(&(_work)->work, (_func));					\
-	timer_setup(&(_work)->timer, lksync_delayed_work_timer_fn, TIMER_IRQSAFE); \
-} while (0)
-#define INIT_DELAYED_WORK_ONSTACK(_work, _func)	INIT_DELAYED_WORK(_work, _func)
+#define INIT_DELAYED_WORK(_work, _func)	__INIT_DELAYED_WORK(_work, _func, 0)
+#define INIT_DELAYED_WORK_ONSTACK(_work, _func)					\
+	__INIT_DELAYED_WORK_ONSTACK(_work, _func, 0)
 /* INIT_DEFERRABLE_WORK - INIT_DELAYED_WORK() with a deferrable timer. */
-#define INIT_DEFERRABLE_WORK(_work, _func) do {					\
-	INIT_WORK(&(_work)->work, (_func));					\
-	timer_setup(&(_work)->timer, lksync_delayed_work_timer_fn,		\
-		    TIMER_IRQSAFE | TIMER_DEFERRABLE);				\
-} while (0)
+#define INIT_DEFERRABLE_WORK(_work, _func)					\
+	__INIT_DELAYED_WORK(_work, _func, TIMER_DEFERRABLE)
+#define INIT_DEFERRABLE_WORK_ONSTACK(_work, _func)				\
+	__INIT_DELAYED_WORK_ONSTACK(_work, _func, TIMER_DEFERRABLE)
 
 /*
  * destroy_work_on_stack - end of an on-stack item's life (debug objects

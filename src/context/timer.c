@@ -29,6 +29,16 @@
  * dropped; timer_delete_sync() waits for base.running_timer to move on,
  * asleep on the futex word base.sync_seq, which the expirer bumps after each
  * callback that someone waits for.
+ *
+ * Lockdep (debug flavor), as the kernel's: each timer carries a pseudo-lock
+ * (timer->lockdep_map, one class per initialization site) held around its
+ * callback, and timer_delete_sync() takes and drops it, with interrupts
+ * masked, before waiting. So waiting for a callback under a lock the
+ * callback takes is a lock-order cycle the first time both orders are seen.
+ * The callback runs in softirq context, which makes the class softirq-used;
+ * masking interrupts in timer_delete_sync() keeps its own acquisition from
+ * counting as "softirq enabled" (which would be an inconsistent lock state
+ * for every caller in task context).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -168,6 +178,30 @@ static int wheel_cascade(int level, int index)
 	return index;
 }
 
+#ifdef LKSYNC_DEBUG
+/*
+ * The kernel's lockdep_copy_map(): a callback may free its timer, so the
+ * pseudo-lock held around it is a copy, with no cached class of the
+ * original (that cache is per map).
+ */
+static inline void copy_lockdep_map(struct lockdep_map *to, const struct lockdep_map *from)
+{
+	/*
+	 * Word by word, relaxed: a waiter may be filling in the original's
+	 * class cache (or lock_stat its cpu and ip) right now.
+	 */
+	typedef unsigned long __attribute__((may_alias)) word_t;
+	const word_t *src = (const word_t *)from;
+	word_t *dst = (word_t *)to;
+
+	_Static_assert(sizeof(*to) % sizeof(word_t) == 0, "lockdep_map: not whole words");
+	for (size_t i = 0; i < sizeof(*to) / sizeof(word_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	for (int i = 0; i < NR_LOCKDEP_CACHING_CLASSES; i++)
+		to->class_cache[i] = NULL;
+}
+#endif
+
 #define TVN_INDEX(clk, n) (((clk) >> (TVR_BITS + (n) * TVN_BITS)) & TVN_MASK)
 
 /* Sync waiters sleep on base.sync_seq; wake them after a callback. Lock held. */
@@ -185,6 +219,11 @@ static void expire_one(struct timer_list *timer, unsigned long *flags)
 {
 	void (*fn)(struct timer_list *) = timer->function;
 	bool irqsafe = timer->flags & TIMER_IRQSAFE;
+#ifdef LKSYNC_DEBUG
+	struct lockdep_map lockdep_map;
+
+	copy_lockdep_map(&lockdep_map, &timer->lockdep_map);
+#endif
 
 	base.running_timer = timer;
 	base.running_task = current;
@@ -193,8 +232,12 @@ static void expire_one(struct timer_list *timer, unsigned long *flags)
 	else
 		raw_spin_unlock_irqrestore(&base.lock, *flags);
 
-	if (fn)
+	if (fn) {
+		/* Couples the callback's lock chain with timer_delete_sync()'s. */
+		lock_map_acquire(&lockdep_map);
 		fn(timer);
+		lock_map_release(&lockdep_map);
+	}
 
 	if (irqsafe)
 		raw_spin_lock(&base.lock);
@@ -406,6 +449,17 @@ int lksync_timer_delete_sync(struct timer_list *timer, bool shutdown)
 	u32 seq;
 	int ret;
 
+#ifdef LKSYNC_DEBUG
+	/*
+	 * Waiting for the callback is taking its pseudo-lock: a lock held
+	 * here that the callback takes closes a cycle. Interrupts masked:
+	 * the callback's softirq use must not meet a softirqs-enabled use.
+	 */
+	local_irq_save(flags);
+	lock_map_acquire(&timer->lockdep_map);
+	lock_map_release(&timer->lockdep_map);
+	local_irq_restore(flags);
+#endif
 	/* The kernel's rule: from hardirq this can deadlock on the interrupted callback. */
 	WARN_ON(in_hardirq() && !(timer->flags & TIMER_IRQSAFE));
 	raw_spin_lock_irqsave(&base.lock, flags);
@@ -520,6 +574,24 @@ void lksync_setup_timer(struct timer_list *timer, void (*fn)(unsigned long),
 	free(fresh);
 	lksync_timer_init(timer, legacy_timer_fn, flags);
 }
+
+#ifdef LKSYNC_DEBUG
+/* The debug flavor's initializers: the release flavor's macros call the plain ones. */
+void lksync_setup_timer_key(struct timer_list *timer, void (*fn)(unsigned long),
+			    unsigned long data, unsigned int flags,
+			    const char *name, struct lock_class_key *key)
+{
+	lksync_setup_timer(timer, fn, data, flags);
+	lockdep_init_map(&timer->lockdep_map, name, key, 0);
+}
+
+void lksync_init_timer_key(struct timer_list *timer, void (*callback)(struct timer_list *),
+			   unsigned int flags, const char *name, struct lock_class_key *key)
+{
+	lksync_timer_init(timer, callback, flags);
+	lockdep_init_map(&timer->lockdep_map, name, key, 0);
+}
+#endif
 
 void lksync_legacy_timer_forget(struct timer_list *timer)
 {

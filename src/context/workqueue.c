@@ -25,6 +25,17 @@
  * releasing it. An item being run is idle or pending again: the busy hash,
  * not the word, says it runs, so it can be queued again while running and
  * is then held back until the running instance returns (non-reentrancy).
+ *
+ * Lockdep's pseudo-locks (debug flavor; see workqueue_internal.h):
+ *
+ *   process_one_work()    holds wq map, then item map, around the function
+ *   flush_work()          item map; wq map if max_active 1 or a rescuer
+ *   cancel_work_sync()    item map only (the item is off the queue by then)
+ *   flush_workqueue()     wq map (drain_workqueue(), destroy_workqueue() too)
+ *
+ * all exclusive, taken and dropped at once; flush_work() and
+ * cancel_work_sync() take them only if the item is queued or running (the
+ * kernel's start_flush_work()): there is nothing to wait for otherwise.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -52,6 +63,87 @@ struct workqueue_struct *lksync_system_unbound_wq;
 
 /* Waiters for another task's cancel_*_sync() of the same item. */
 static DECLARE_WAIT_QUEUE_HEAD(cancel_waitq);
+
+/* ---- lockdep's pseudo-locks (debug flavor) ---- */
+
+#ifdef LKSYNC_DEBUG
+/*
+ * The kernel's lockdep_copy_map(): an item may free itself, so a worker
+ * holds a copy of its map, without the original's cached classes.
+ */
+static inline void copy_lockdep_map(struct lockdep_map *to, const struct lockdep_map *from)
+{
+	/*
+	 * Word by word, relaxed: a waiter may be filling in the original's
+	 * class cache (or lock_stat its cpu and ip) right now.
+	 */
+	typedef unsigned long __attribute__((may_alias)) word_t;
+	const word_t *src = (const word_t *)from;
+	word_t *dst = (word_t *)to;
+
+	_Static_assert(sizeof(*to) % sizeof(word_t) == 0, "lockdep_map: not whole words");
+	for (size_t i = 0; i < sizeof(*to) / sizeof(word_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	for (int i = 0; i < NR_LOCKDEP_CACHING_CLASSES; i++)
+		to->class_cache[i] = NULL;
+}
+
+/* Every flush barrier is one class, as the kernel's (threaded queues). */
+static struct lock_class_key wq_barrier_key;
+
+/* A workqueue is a class of its own: a dynamic key in it, as the kernel's. */
+static void wq_init_lockdep(struct workqueue_struct *wq)
+{
+	lockdep_register_key(&wq->key);
+	snprintf(wq->lock_name, sizeof(wq->lock_name), "(wq_completion)%s", wq->name);
+	lockdep_init_map(&wq->lockdep_map, wq->lock_name, &wq->key, 0);
+}
+
+static void wq_unregister_lockdep(struct workqueue_struct *wq)
+{
+	lockdep_unregister_key(&wq->key);
+}
+#else
+static inline void wq_init_lockdep(struct workqueue_struct *wq) { (void)wq; }
+static inline void wq_unregister_lockdep(struct workqueue_struct *wq) { (void)wq; }
+#endif
+
+/* A wait for all of @wq's items: take its pseudo-lock. */
+static inline void touch_wq_lockdep_map(struct workqueue_struct *wq)
+{
+	(void)wq;
+	lock_map_acquire(&wq->lockdep_map);
+	lock_map_release(&wq->lockdep_map);
+}
+
+/* A wait for @work: take its pseudo-lock. */
+static inline void touch_work_lockdep_map(struct work_struct *work)
+{
+	(void)work;
+	lock_map_acquire(&work->lockdep_map);
+	lock_map_release(&work->lockdep_map);
+}
+
+/*
+ * The pseudo-locks of a wait for @work, queued or running on @wq: the
+ * item's, and the queue's where the item may wait behind the waiter (one
+ * item at a time) or behind a stalled rescuer; a cancel waits only for a
+ * running instance, so not for what is queued behind it.
+ */
+static inline void touch_flush_lockdep_maps(struct work_struct *work,
+					    struct workqueue_struct *wq, bool from_cancel)
+{
+#ifdef LKSYNC_DEBUG
+	touch_work_lockdep_map(work);
+	/* Unlocked reads, as the kernel's: a racing max_active change may go either way. */
+	if (!from_cancel && (READ_ONCE(wq->saved_max_active) == 1 || READ_ONCE(wq->rescuer)))
+		touch_wq_lockdep_map(wq);
+#else
+	(void)work;
+	(void)wq;
+	(void)from_cancel;
+#endif
+}
 
 /* ---- the state word ---- */
 
@@ -559,6 +651,10 @@ static void insert_wq_barrier(struct pool_workqueue *pwq, struct wq_barrier *bar
 
 	INIT_LIST_HEAD(&barr->work.entry);
 	barr->work.func = wq_barrier_func;
+#ifdef LKSYNC_DEBUG
+	lockdep_init_map(&barr->work.lockdep_map, "(work_completion)(&barr->work)",
+			 &wq_barrier_key, 0);
+#endif
 	init_completion(&barr->done);
 	if (worker) {
 		head = worker->scheduled.next;
@@ -576,10 +672,12 @@ static void insert_wq_barrier(struct pool_workqueue *pwq, struct wq_barrier *bar
 	insert_work(pwq, &barr->work, head, flags);
 }
 
-static bool start_flush_work(struct work_struct *work, struct wq_barrier *barr)
+static bool start_flush_work(struct work_struct *work, struct wq_barrier *barr,
+			     bool from_cancel)
 {
 	struct worker_pool *pool;
 	struct pool_workqueue *pwq;
+	struct workqueue_struct *wq;
 	struct worker *worker = NULL;
 
 	local_irq_disable();
@@ -599,8 +697,15 @@ static bool start_flush_work(struct work_struct *work, struct wq_barrier *barr)
 			goto already_gone;
 		pwq = worker->current_pwq;
 	}
+	wq = pwq->wq;
 	insert_wq_barrier(pwq, barr, work, worker);
 	raw_spin_unlock_irq(&pool->lock);
+	/*
+	 * There is something to wait for: lockdep sees the wait as taking the
+	 * item's (and maybe the queue's) pseudo-lock. The queue lives as long
+	 * as an item of it is queued or running: ours is, behind the barrier.
+	 */
+	touch_flush_lockdep_maps(work, wq, from_cancel);
 	return true;
 already_gone:
 	/*
@@ -611,17 +716,27 @@ already_gone:
 	return false;
 }
 
-static bool __flush_work(struct work_struct *work)
+static bool __flush_work(struct work_struct *work, bool from_cancel)
 {
 	struct wq_barrier barr;
 
 	might_sleep();
 	if (WARN_ONCE(!work->func, "workqueue: flush of an uninitialized work item\n"))
 		return false;
-	if (WARN_ONCE(current_work() == work, "workqueue: %p flushing itself\n",
-		      (void *)work->func))
+	if (unlikely(current_work() == work)) {
+		/*
+		 * The kernel would wait for ever; its lockdep says why first:
+		 * the worker holds the item's (and queue's) pseudo-lock, and
+		 * the wait takes it again.
+		 */
+#ifdef LKSYNC_DEBUG
+		touch_flush_lockdep_maps(work, lksync_wq_current_worker()->current_pwq->wq,
+					 from_cancel);
+#endif
+		WARN_ONCE(1, "workqueue: %p flushing itself\n", (void *)work->func);
 		return false;
-	if (!start_flush_work(work, &barr))
+	}
+	if (!start_flush_work(work, &barr, from_cancel))
 		return false;
 	wait_for_completion(&barr.done);
 	return true;
@@ -630,7 +745,7 @@ static bool __flush_work(struct work_struct *work)
 bool lksync_flush_work(struct work_struct *work)
 {
 	lksync_wq_prepare();
-	return __flush_work(work);
+	return __flush_work(work, false);
 }
 
 bool lksync_flush_delayed_work(struct delayed_work *dwork)
@@ -664,7 +779,7 @@ bool lksync_flush_delayed_work(struct delayed_work *dwork)
 		else
 			cpu_relax();
 	}
-	return __flush_work(&dwork->work);
+	return __flush_work(&dwork->work, false);
 }
 
 /* ---- canceling and waiting ---- */
@@ -734,7 +849,7 @@ static bool __cancel_work_sync(struct work_struct *work, bool is_dwork, bool dis
 		      (offq_adjust(offq_disable(data), disable) << WORK_OFFQ_DISABLE_SHIFT) |
 		      WORK_OFFQ_CANCELING | WORK_STRUCT_PENDING);
 	local_irq_restore(flags);
-	__flush_work(work);
+	__flush_work(work, true);
 	/*
 	 * Release the item, keeping its disable count, which disable_work()
 	 * and enable_work() may have changed meanwhile (in place, by CAS).
@@ -823,6 +938,9 @@ void lksync_flush_workqueue(struct workqueue_struct *wq)
 
 	might_sleep();
 	lksync_wq_prepare();
+	/* Waiting for every item: lockdep sees the queue's pseudo-lock taken. */
+	touch_wq_lockdep_map(wq);
+	/* From one of its items it would wait for ever (lockdep: recursion). */
 	if (WARN_ONCE(is_chained_work(wq), "workqueue: %s flushed from its own item\n", wq->name))
 		return;
 	init_completion(&done);
@@ -909,6 +1027,12 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	bool cpu_intensive = READ_ONCE(pwq->wq->flags) & WQ_CPU_INTENSIVE;
 	unsigned long data = work_data(work);
 	int lockdep_start_depth;
+#ifdef LKSYNC_DEBUG
+	/* The function may free the item: hold a copy of its pseudo-lock. */
+	struct lockdep_map lockdep_map;
+
+	copy_lockdep_map(&lockdep_map, &work->lockdep_map);
+#endif
 
 	list_add(&worker->hentry, busy_bucket(pool, work));
 	worker->current_work = work;
@@ -936,14 +1060,23 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	raw_spin_unlock_irq(&pool->lock);
 
 	lockdep_start_depth = (int)lockdep_depth(current);
+	/*
+	 * Couple the function's lock chain with flush_*()'s and
+	 * cancel_work_sync()'s, which take these too. Exclusive, both: two
+	 * items of one queue never nest on one worker.
+	 */
+	lock_map_acquire(&pwq->wq->lockdep_map);
+	lock_map_acquire(&lockdep_map);
 	worker->current_func(work);
+	lock_map_release(&lockdep_map);
+	lock_map_release(&pwq->wq->lockdep_map);
 
 	/*
 	 * A worker runs items at preempt_count 0, interrupts on and no lock
 	 * held: so must they return (the debug flavor also counts locks).
 	 */
 	if (unlikely(preempt_count() || irqs_disabled() ||
-		     (int)lockdep_depth(current) > lockdep_start_depth)) {
+		     (int)lockdep_depth(current) != lockdep_start_depth)) {
 		pr_err("BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n"
 		       "     preempt=0x%08x lock=%d->%d irqs_disabled=%d workfn=%p\n",
 		       current->comm, current->pid, preempt_count(), lockdep_start_depth,
@@ -1005,6 +1138,7 @@ struct workqueue_struct *lksync_wq_alloc(const char *name, unsigned int flags, i
 	mutex_init(&wq->mutex);
 	INIT_LIST_HEAD(&wq->maydays);
 	snprintf(wq->name, sizeof(wq->name), "%s", name);
+	wq_init_lockdep(wq);
 	for (int i = 0; i < n; i++) {
 		struct pool_workqueue *pwq = &wq->pwqs[i];
 		int hi = !!(flags & WQ_HIGHPRI);
@@ -1034,6 +1168,7 @@ struct workqueue_struct *lksync_alloc_workqueue(const char *fmt, unsigned int fl
 	va_end(ap);
 	wq = lksync_wq_alloc(name, flags, max_active);
 	if (wq && (wq->flags & WQ_MEM_RECLAIM) && lksync_wq_create_rescuer(wq)) {
+		wq_unregister_lockdep(wq);
 		free(wq->pwqs);
 		free(wq);
 		return NULL;
@@ -1051,6 +1186,8 @@ void lksync_destroy_workqueue(struct workqueue_struct *wq)
 	if (WARN(wq_busy(wq), "destroy_workqueue: %s is still busy\n", wq->name))
 		return;	/* leak it rather than free what workers use */
 	mutex_destroy(&wq->mutex);
+	/* No item of it runs or waits: its class (and what it ordered) goes. */
+	wq_unregister_lockdep(wq);
 	free(wq->pwqs);
 	free(wq);
 }
@@ -1062,7 +1199,7 @@ void lksync_workqueue_set_max_active(struct workqueue_struct *wq, int max_active
 	if (max_active < 1 || max_active > WQ_MAX_ACTIVE)
 		max_active = max_active < 1 ? 1 : WQ_MAX_ACTIVE;
 	mutex_lock(&wq->mutex);
-	wq->saved_max_active = max_active;
+	WRITE_ONCE(wq->saved_max_active, max_active);	/* read unlocked by flush_work() */
 	for (int i = 0; i < wq->nr_pwqs; i++) {
 		struct pool_workqueue *pwq = &wq->pwqs[i];
 

@@ -31,6 +31,15 @@
  * protects the pool, its workers' current_* fields, the pwqs' counters and
  * lists and every worklist; wq->mutex serializes flushers; lksync_wq_mayday_lock
  * the rescuers' mayday lists.
+ *
+ * Lockdep (debug flavor), as the kernel's: a worker holds two pseudo-locks
+ * around each item, its workqueue's (wq->lockdep_map) and a copy of the
+ * item's (work->lockdep_map); flush_work() and cancel_work_sync() take the
+ * item's, flush_workqueue() and drain_workqueue() the workqueue's, and
+ * flush_work() the workqueue's too where one item can wait behind another
+ * (max_active 1, or a rescuer). A lock held across such a wait that the
+ * item takes is then a lock-order cycle, and a wait from inside the item is
+ * recursion, reported the first time it is seen.
  */
 #ifndef LKSYNC_SRC_CONTEXT_WORKQUEUE_INTERNAL_H
 #define LKSYNC_SRC_CONTEXT_WORKQUEUE_INTERNAL_H
@@ -142,6 +151,16 @@ struct workqueue_struct {
 	struct worker		*rescuer;	/* WQ_MEM_RECLAIM */
 	struct list_head	maydays;	/* pwqs needing the rescuer */
 	char			name[WORKER_DESC_LEN];
+#ifdef LKSYNC_DEBUG
+	/*
+	 * Lockdep: the pseudo-lock a worker holds around each item of this
+	 * queue and that flushes take, in a class of its own (a dynamic key,
+	 * unregistered by destroy_workqueue()), named "(wq_completion)" + name.
+	 */
+	struct lock_class_key	key;
+	struct lockdep_map	lockdep_map;
+	char			lock_name[sizeof("(wq_completion)") + WORKER_DESC_LEN];
+#endif
 };
 
 extern struct worker_pool lksync_wq_pools[WQ_NR_POOLS];
