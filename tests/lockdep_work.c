@@ -10,7 +10,8 @@
  * queue's pseudo-lock only for max_active 1 or a rescuer, cancel never.
  * Correct code makes no report: no lock held, an unrelated lock held, many
  * items of one INIT_WORK() site, a queue destroyed and allocated again, a
- * timer re-armed from its callback, an item or timer that frees itself.
+ * timer re-armed from its callback, work_on_cpu() nested in another's
+ * function (a class per call site), an item or timer that frees itself.
  *
  * flush_work() and cancel_work_sync() take the item's pseudo-lock only when
  * there is something to wait for, so the waited-for run holds until a
@@ -579,6 +580,24 @@ TEST(timer_rearmed_from_callback)
 	CHECK_EQ(reports(), 0);
 }
 
+static long inner_fn(void *arg)
+{
+	return (long)arg + 1;
+}
+
+static long outer_fn(void *arg)
+{
+	/* From inside another work_on_cpu() item: a class of its own. */
+	return work_on_cpu(0, inner_fn, arg) + 1;
+}
+
+TEST(nested_work_on_cpu)
+{
+	fresh();
+	CHECK_EQ(work_on_cpu(0, outer_fn, (void *)40), 42);
+	CHECK_EQ(reports(), 0);
+}
+
 /* The kernel's kfree() checks for held locks in what it frees: so do these. */
 static void free_self_fn(struct work_struct *work)
 {
@@ -642,6 +661,7 @@ int main(void)
 	RUN(many_items_one_site);
 	RUN(queue_destroyed_and_allocated_again);
 	RUN(timer_rearmed_from_callback);
+	RUN(nested_work_on_cpu);
 	RUN(item_and_timer_free_themselves);
 	usleep(150000);
 	lksync_lockdep_reset();

@@ -624,7 +624,30 @@ LKSYNC_API int lksync_schedule_on_each_cpu(work_func_t func);
  * Return: @fn's return value.
  */
 LKSYNC_API long lksync_work_on_cpu(int cpu, long (*fn)(void *), void *arg);
+#ifdef LKSYNC_DEBUG
+/*
+ * work_on_cpu_key - work_on_cpu() with the on-stack item in lockdep class
+ * @key. Debug flavor only. Context: as work_on_cpu(). Return: @fn's value.
+ */
+LKSYNC_API long lksync_work_on_cpu_key(int cpu, long (*fn)(void *), void *arg,
+				       struct lock_class_key *key);
+#define work_on_cpu_key(cpu, fn, arg, key)					\
+	lksync_work_on_cpu_key((cpu), (fn), (arg), (key))
+/*
+ * A key per call site, as the kernel's: the item of one caller is a class
+ * of its own, so a work_on_cpu() from inside another's @fn is no recursion.
+ */
+#define work_on_cpu(_cpu, _fn, _arg)						\
+({										\
+	static struct lock_class_key __key;					\
+										\
+	lksync_work_on_cpu_key((_cpu), (_fn), (_arg), &__key);			\
+})
+#else
+#define work_on_cpu_key(cpu, fn, arg, key)					\
+	({ (void)(key); lksync_work_on_cpu((cpu), (fn), (arg)); })
 #define work_on_cpu(cpu, fn, arg)	lksync_work_on_cpu((cpu), (fn), (arg))
+#endif
 
 /**
  * work_on_cpu_safe - work_on_cpu() if @cpu is online (CPUs never go

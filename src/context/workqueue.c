@@ -1299,14 +1299,32 @@ static void work_for_cpu_fn(struct work_struct *work)
 	wfc->ret = wfc->fn(wfc->arg);	/* flush_work() orders it before the caller's read */
 }
 
-long lksync_work_on_cpu(int cpu, long (*fn)(void *), void *arg)
+static long __work_on_cpu(int cpu, long (*fn)(void *), void *arg, struct lock_class_key *key)
 {
 	struct work_for_cpu wfc = { .fn = fn, .arg = arg };
 
 	might_sleep();
-	INIT_WORK_ONSTACK(&wfc.work, work_for_cpu_fn);
+	INIT_WORK_ONSTACK_KEY(&wfc.work, work_for_cpu_fn, key);
 	schedule_work_on(cpu, &wfc.work);
 	flush_work(&wfc.work);
 	destroy_work_on_stack(&wfc.work);
 	return wfc.ret;
 }
+
+long lksync_work_on_cpu(int cpu, long (*fn)(void *), void *arg)
+{
+#ifdef LKSYNC_DEBUG
+	static struct lock_class_key key;	/* callers without a key of their own */
+
+	return __work_on_cpu(cpu, fn, arg, &key);
+#else
+	return __work_on_cpu(cpu, fn, arg, NULL);
+#endif
+}
+
+#ifdef LKSYNC_DEBUG
+long lksync_work_on_cpu_key(int cpu, long (*fn)(void *), void *arg, struct lock_class_key *key)
+{
+	return __work_on_cpu(cpu, fn, arg, key);
+}
+#endif
