@@ -583,8 +583,13 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 		__atomic_store_n(&nr_lock_classes, nr_lock_classes + 1, __ATOMIC_RELEASE);
 	graph_unlock();
 out:
+	/*
+	 * Release: a task that finds the class through this cache reads its
+	 * fields (the wait types) with no other ordering; this task saw them
+	 * filled in (through the class hash's acquire, or by filling them).
+	 */
 	if (subclass < NR_LOCKDEP_CACHING_CLASSES)
-		__atomic_store_n(&lock->class_cache[subclass], class, __ATOMIC_RELAXED);
+		__atomic_store_n(&lock->class_cache[subclass], class, __ATOMIC_RELEASE);
 	return class;
 }
 
@@ -595,8 +600,9 @@ static __always_inline struct lock_class *lock_class_of(struct lockdep_map *lock
 	if (!subclass)
 		subclass = lock->subclass;
 	if (likely(subclass < NR_LOCKDEP_CACHING_CLASSES)) {
+		/* Acquire: pairs with the release in register_lock_class(). */
 		struct lock_class *c = __atomic_load_n(&lock->class_cache[subclass],
-						       __ATOMIC_RELAXED);
+						       __ATOMIC_ACQUIRE);
 
 		/* The key check catches a map re-keyed or a lockdep reset. */
 		struct lock_class_key *key = map_key(lock);
@@ -1589,26 +1595,25 @@ static noinline __cold void print_invalid_wait_context(struct ld_task *lt, struc
  */
 static int check_wait_context(struct ld_task *lt, struct held_lock *next)
 {
-	const struct lock_class *nc = hlock_class(next);
-	u8 next_outer = nc->wait_type_outer ? nc->wait_type_outer : nc->wait_type_inner;
+	u8 next_outer = next->wait_type_outer ? next->wait_type_outer : next->wait_type_inner;
 	u8 curr_inner = task_wait_context();
 	int depth;
 
-	if (!nc->wait_type_inner || next->trylock)
+	if (!next->wait_type_inner || next->trylock)
 		return 0;
 	for (depth = (int)lt->lockdep_depth - 1; depth >= 0; depth--)
 		if (lt->held_locks[depth].irq_context != next->irq_context)
 			break;
 	for (depth++; depth < (int)lt->lockdep_depth; depth++) {
-		const struct lock_class *c = hlock_class(&lt->held_locks[depth]);
+		const struct held_lock *prev = &lt->held_locks[depth];
 
-		if (!c->wait_type_inner)
+		if (!prev->wait_type_inner)
 			continue;
-		if (c->wait_type_inner < curr_inner)
-			curr_inner = c->wait_type_inner;
+		if (prev->wait_type_inner < curr_inner)
+			curr_inner = prev->wait_type_inner;
 		/* An annotation that lifts the rule (lock_map with LD_LOCK_WAIT_OVERRIDE). */
-		if (unlikely(c->lock_type == LD_LOCK_WAIT_OVERRIDE))
-			curr_inner = c->wait_type_inner;
+		if (unlikely(prev->lock_type == LD_LOCK_WAIT_OVERRIDE))
+			curr_inner = prev->wait_type_inner;
 	}
 	if (next_outer <= curr_inner)
 		return 0;
@@ -1669,8 +1674,11 @@ static __always_inline int __lock_acquire(struct ld_task *lt, struct lockdep_map
 	h->subclass = (u8)subclass;
 	h->waittime_stamp = 0;
 	h->holdtime_stamp = holdtime;
+	h->wait_type_inner = lock->wait_type_inner;
+	h->wait_type_outer = lock->wait_type_outer;
+	h->lock_type = lock->lock_type;
 
-	if (enabled && mark && class->wait_type_inner && check_wait_context(lt, h))
+	if (enabled && mark && h->wait_type_inner && check_wait_context(lt, h))
 		enabled = 0;
 	if (enabled && mark && check && !mark_usage(lt, h))
 		enabled = 0;
@@ -1792,7 +1800,7 @@ static int match_held_lock(const struct held_lock *h, const struct lockdep_map *
 		if (!key || sub >= MAX_LOCKDEP_SUBCLASSES)
 			return 0;
 		c = sub < NR_LOCKDEP_CACHING_CLASSES ?
-		    __atomic_load_n(&lock->class_cache[sub], __ATOMIC_RELAXED) : NULL;
+		    __atomic_load_n(&lock->class_cache[sub], __ATOMIC_ACQUIRE) : NULL;
 		if (!c || __atomic_load_n(&c->key, __ATOMIC_RELAXED) != key->subkeys + sub)
 			c = look_up_class(key->subkeys + sub);
 		return c && c - lock_classes == h->class_idx;

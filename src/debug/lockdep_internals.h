@@ -171,6 +171,8 @@ struct held_lock {
 	u8 check;
 	u8 hardirqs_off;
 	u8 softirqs_off;
+	/* The map's wait types and lock type (the class's, read without the graph lock). */
+	u8 wait_type_inner, wait_type_outer, lock_type;
 };
 
 /* Per task: the held-lock stack. task_struct->debug_private points here. */
