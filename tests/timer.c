@@ -339,8 +339,12 @@ static void self_fn(struct timer_list *t)
 
 TEST(delete_sync_from_own_callback_reports)
 {
-	int reports = test_reports;
+	int reports = test_reports, expect = 1;
 
+#ifdef LKSYNC_DEBUG
+	/* Lockdep's recursion on the timer's map comes first, while it is on. */
+	expect += debug_locks;
+#endif
 #if defined(__SANITIZE_THREAD__)
 	/*
 	 * The callback runs in a signal handler, where the report's
@@ -355,7 +359,7 @@ TEST(delete_sync_from_own_callback_reports)
 	CHECK(wait_flag(&self_done, 2000));
 	lksync_set_report_sink(NULL, NULL);
 	CHECK_EQ(self_ret, 0);
-	CHECK_EQ(test_reports, reports + 1);
+	CHECK_EQ(test_reports, reports + expect);
 	CHECK(strstr(test_last_report, "timer_delete_sync") != NULL);
 }
 

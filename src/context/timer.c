@@ -178,30 +178,6 @@ static int wheel_cascade(int level, int index)
 	return index;
 }
 
-#ifdef LKSYNC_DEBUG
-/*
- * The kernel's lockdep_copy_map(): a callback may free its timer, so the
- * pseudo-lock held around it is a copy, with no cached class of the
- * original (that cache is per map).
- */
-static inline void copy_lockdep_map(struct lockdep_map *to, const struct lockdep_map *from)
-{
-	/*
-	 * Word by word, relaxed: a waiter may be filling in the original's
-	 * class cache (or lock_stat its cpu and ip) right now.
-	 */
-	typedef unsigned long __attribute__((may_alias)) word_t;
-	const word_t *src = (const word_t *)from;
-	word_t *dst = (word_t *)to;
-
-	_Static_assert(sizeof(*to) % sizeof(word_t) == 0, "lockdep_map: not whole words");
-	for (size_t i = 0; i < sizeof(*to) / sizeof(word_t); i++)
-		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
-	for (int i = 0; i < NR_LOCKDEP_CACHING_CLASSES; i++)
-		to->class_cache[i] = NULL;
-}
-#endif
-
 #define TVN_INDEX(clk, n) (((clk) >> (TVR_BITS + (n) * TVN_BITS)) & TVN_MASK)
 
 /* Sync waiters sleep on base.sync_seq; wake them after a callback. Lock held. */
@@ -222,7 +198,7 @@ static void expire_one(struct timer_list *timer, unsigned long *flags)
 #ifdef LKSYNC_DEBUG
 	struct lockdep_map lockdep_map;
 
-	copy_lockdep_map(&lockdep_map, &timer->lockdep_map);
+	lockdep_copy_map(&lockdep_map, &timer->lockdep_map);
 #endif
 
 	base.running_timer = timer;

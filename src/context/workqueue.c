@@ -67,26 +67,6 @@ static DECLARE_WAIT_QUEUE_HEAD(cancel_waitq);
 /* ---- lockdep's pseudo-locks (debug flavor) ---- */
 
 #ifdef LKSYNC_DEBUG
-/*
- * The kernel's lockdep_copy_map(): an item may free itself, so a worker
- * holds a copy of its map, without the original's cached classes.
- */
-static inline void copy_lockdep_map(struct lockdep_map *to, const struct lockdep_map *from)
-{
-	/*
-	 * Word by word, relaxed: a waiter may be filling in the original's
-	 * class cache (or lock_stat its cpu and ip) right now.
-	 */
-	typedef unsigned long __attribute__((may_alias)) word_t;
-	const word_t *src = (const word_t *)from;
-	word_t *dst = (word_t *)to;
-
-	_Static_assert(sizeof(*to) % sizeof(word_t) == 0, "lockdep_map: not whole words");
-	for (size_t i = 0; i < sizeof(*to) / sizeof(word_t); i++)
-		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
-	for (int i = 0; i < NR_LOCKDEP_CACHING_CLASSES; i++)
-		to->class_cache[i] = NULL;
-}
 
 /* Every flush barrier is one class, as the kernel's (threaded queues). */
 static struct lock_class_key wq_barrier_key;
@@ -1031,7 +1011,7 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	/* The function may free the item: hold a copy of its pseudo-lock. */
 	struct lockdep_map lockdep_map;
 
-	copy_lockdep_map(&lockdep_map, &work->lockdep_map);
+	lockdep_copy_map(&lockdep_map, &work->lockdep_map);
 #endif
 
 	list_add(&worker->hentry, busy_bucket(pool, work));
