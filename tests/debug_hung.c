@@ -140,6 +140,7 @@ TEST(down)
 {
 	static DEFINE_SEMAPHORE(empty, 0);
 	static DEFINE_SEMAPHORE(sem, 1);
+	static DEFINE_SEMAPHORE(fast, 1);
 	struct helper h, q;
 	char line[160];
 	long long start;
@@ -183,6 +184,20 @@ TEST(down)
 		 current->comm, current->pid, q.comm, q.pid);
 	CHECK(has(line));
 	up(&sem);
+
+	/* A holder that took its unit uncontended (the inline path) is named too. */
+	helper_start(&h, sem_down, sem_up, &fast, HOLD_MS);
+	before = test_reports;
+	start = test_now_ns();
+	down(&fast);
+	check_reported(&h, start, before);
+	snprintf(line, sizeof(line),
+		 "INFO: task %.16s:%d blocked on a semaphore likely last held by task %.16s:%d\n",
+		 current->comm, current->pid, h.comm, h.pid);
+	CHECK(has(line));
+	up(&fast);
+	/* up() by the holder cleared it. */
+	CHECK_EQ(fast.last_holder, 0UL);
 }
 
 static void rw_down_write(struct helper *h) { down_write(h->obj); }

@@ -88,10 +88,13 @@ LKSYNC_API int lksync_mutex_lock_common(struct mutex *lock, unsigned int state,
 LKSYNC_API int lksync_mutex_trylock_debug(struct mutex *lock);
 LKSYNC_API void lksync_mutex_unlock_debug(struct mutex *lock);
 /*
- * How long a task may wait for a mutex before it reports "INFO: task ...
- * blocked for more than N seconds." (the kernel's hung-task detector), in
- * milliseconds: default 120000, 0: off, -1: read LKSYNC_HUNG_TASK_TIMEOUT_MS
- * from the environment at the next wait.
+ * How long a task may sleep in TASK_UNINTERRUPTIBLE (a mutex, down(),
+ * down_read()/down_write(), wait_for_completion(), wait_event(), ...) before
+ * it reports "INFO: task ... blocked for more than N seconds." (the kernel's
+ * hung_task_timeout_secs), in milliseconds: default 120000, 0: off, -1: read
+ * LKSYNC_HUNG_TASK_TIMEOUT_MS from the environment at the next sleep. Every
+ * such sleep reads it: set it before other threads run, or with
+ * __atomic_store_n().
  */
 extern LKSYNC_API long lksync_hung_task_timeout_ms;
 

@@ -32,6 +32,15 @@ struct semaphore {
 	raw_spinlock_t		lock;		/* guards wait_list, WAITERS, HANDOFF */
 	unsigned int		count;		/* free units | LKSYNC_SEM_* flags */
 	struct list_head	wait_list;	/* sleeping tasks, FIFO */
+#ifdef LKSYNC_DEBUG
+	/*
+	 * The task that last took a unit, cleared by its up(): named by the
+	 * hung-task report of a task blocked on this semaphore, as the
+	 * kernel's DETECT_HUNG_TASK_BLOCKER. A relaxed hint: task structs are
+	 * type-stable, so a stale value names some task, never freed memory.
+	 */
+	unsigned long		last_holder;
+#endif
 };
 
 /* Set in @count while @wait_list is not empty; changed only under @lock. */
@@ -105,6 +114,22 @@ static __always_inline bool __lksync_sem_free(unsigned int c)
 	return (c & ~LKSYNC_SEM_WAITERS) - 1 < LKSYNC_SEM_HANDOFF - 1;
 }
 
+#ifdef LKSYNC_DEBUG
+static __always_inline void __lksync_sem_set_holder(struct semaphore *sem)
+{
+	__atomic_store_n(&sem->last_holder, (unsigned long)lksync_tls.task, __ATOMIC_RELAXED);
+}
+
+static __always_inline void __lksync_sem_clear_if_holder(struct semaphore *sem)
+{
+	if (__atomic_load_n(&sem->last_holder, __ATOMIC_RELAXED) == (unsigned long)lksync_tls.task)
+		__atomic_store_n(&sem->last_holder, 0UL, __ATOMIC_RELAXED);
+}
+#else
+#define __lksync_sem_set_holder(sem)		do { } while (0)
+#define __lksync_sem_clear_if_holder(sem)	do { } while (0)
+#endif
+
 /*
  * Take a free unit if there is one and it is not reserved, retrying lost
  * races up to @tries times (0: as long as a unit is free). Return: true if
@@ -118,8 +143,10 @@ static __always_inline bool __lksync_sem_trydown(struct semaphore *sem, unsigned
 		return false;
 	/* Acquire pairs with the release of the up() that freed the unit. */
 	if (likely(__atomic_compare_exchange_n(&sem->count, &c, c - 1, 0,
-					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
+					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))) {
+		__lksync_sem_set_holder(sem);
 		return true;
+	}
 	return lksync_sem_trydown_contended(sem, tries);
 }
 
@@ -202,6 +229,7 @@ static inline void up(struct semaphore *sem)
 	 * the unit. The unit goes into the count even with waiters queued;
 	 * the slow path then wakes the head for it, or hands it over.
 	 */
+	__lksync_sem_clear_if_holder(sem);
 	if (unlikely(__atomic_fetch_add(&sem->count, 1, __ATOMIC_RELEASE) &
 		     LKSYNC_SEM_WAITERS))
 		lksync_up_slowpath(sem);

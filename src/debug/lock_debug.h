@@ -35,25 +35,7 @@ struct task_struct;
 struct semaphore;
 struct qrwlock;
 
-/*
- * The hung-task detector (src/debug/mutex_debug.c; the sleep is watched in
- * src/sched/core.c). lksync_hung_task_bound(): how long a task may sleep
- * in TASK_UNINTERRUPTIBLE, in ns (0: no bound). lksync_hung_task(): the
- * report, made by the sleeper itself once it has slept that long.
- * lksync_hung_task_set_blocker(): what the current task is about to sleep
- * for, as the kernel's hung_task_set_blocker() (NULL clears it), named in
- * the report with its holder. Callers outside the debug layer declare what
- * they call themselves (the layering forbids including this header).
- */
-#define BLOCKER_TYPE_MUTEX		0x0UL
-#define BLOCKER_TYPE_SEM		0x1UL
-#define BLOCKER_TYPE_RWSEM_READER	0x2UL
-#define BLOCKER_TYPE_RWSEM_WRITER	0x3UL
-#define BLOCKER_TYPE_MASK		0x3UL
-
-u64 lksync_hung_task_bound(void);
-void lksync_hung_task(void);
-void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
+/* The hung-task detector's interface is in sched/sched.h. */
 
 /*
  * src/locking/semaphore.c: the task that last took @sem in a way the

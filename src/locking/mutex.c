@@ -284,17 +284,8 @@ static struct task_struct *first_to_wake(struct mutex *lock)
  * The debug flavor's hung-task detector (src/sched/core.c) reports a
  * waiter asleep in TASK_UNINTERRUPTIBLE past its bound, naming the mutex
  * and its owner (and a self-deadlock, which lockdep may not have reported,
- * as such): the kernel's hung_task_set_blocker(). Declared here, as
- * locking/debug_hooks.h is not this part's to edit.
+ * as such): hung_task_set_blocker(), as the kernel's.
  */
-#ifdef LKSYNC_DEBUG
-void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
-#define hung_task_set_blocker(lock)	lksync_hung_task_set_blocker(lock, 0)	/* MUTEX */
-#define hung_task_clear_blocker()	lksync_hung_task_set_blocker(NULL, 0)
-#else
-#define hung_task_set_blocker(lock)	do { } while (0)
-#define hung_task_clear_blocker()	do { } while (0)
-#endif
 
 int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 {
@@ -314,7 +305,7 @@ int lksync_mutex_lock_slowpath(struct mutex *lock, unsigned int state)
 	    mutex_spin(lock, MUTEX_SPIN_LOOKS, false))
 		return 0;
 
-	hung_task_set_blocker(lock);
+	hung_task_set_blocker(lock, BLOCKER_TYPE_MUTEX);
 	raw_spin_lock(&lock->wait_lock);
 	list_add_tail(&waiter.list, &lock->wait_list);
 	if (waiter_is_first(lock, &waiter))

@@ -71,20 +71,9 @@
 
 /*
  * The debug flavor's hung-task detector (src/sched/core.c) names the rwsem
- * a task sleeps on past its bound, and its writer or last reader: the
- * kernel's hung_task_set_blocker(). Declared here, as no locking-layer
- * header of this part's has room for it (see src/debug/lock_debug.h).
+ * a task sleeps on past its bound, and its writer or last reader:
+ * hung_task_set_blocker() (sched/sched.h), as the kernel's.
  */
-#ifdef LKSYNC_DEBUG
-void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
-#define hung_task_set_blocker(sem, type)	lksync_hung_task_set_blocker(sem, type)
-#define hung_task_clear_blocker()		lksync_hung_task_set_blocker(NULL, 0)
-#else
-#define hung_task_set_blocker(sem, type)	do { } while (0)
-#define hung_task_clear_blocker()		do { } while (0)
-#endif
-#define BLOCKER_TYPE_RWSEM_READER	0x2UL
-#define BLOCKER_TYPE_RWSEM_WRITER	0x3UL
 
 enum rwsem_waiter_type { RWSEM_WAITING_FOR_WRITE, RWSEM_WAITING_FOR_READ };
 

@@ -50,71 +50,18 @@
 
 /*
  * Debug flavor: the hung-task detector (src/sched/core.c) names the
- * semaphore a task sleeps on past its bound and its likely last holder,
- * as the kernel's DETECT_HUNG_TASK_BLOCKER: hung_task_set_blocker() is
- * declared here as no locking-layer header of this part's has room for
- * it. The kernel keeps the last holder in struct semaphore; lksync's has
- * no debug field (its header is not this part's), so a small table hashed
- * by address keeps it instead, written where the slow paths see a unit
- * taken (the inline fast path records nothing) and cleared by that
- * holder's up() through the slow path, as the kernel's. A slot shared by
- * two semaphores keeps the later one: "likely", as the kernel says.
+ * semaphore a task sleeps on past its bound (hung_task_set_blocker()) and
+ * its likely last holder, sem->last_holder, which the inline paths and the
+ * slow paths below set when they take a unit and up() clears, as the
+ * kernel's DETECT_HUNG_TASK_BLOCKER.
  */
 #ifdef LKSYNC_DEBUG
-void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
-#define hung_task_set_blocker(sem)	lksync_hung_task_set_blocker(sem, 1)	/* SEM */
-#define hung_task_clear_blocker()	lksync_hung_task_set_blocker(NULL, 0)
-
-#define SEM_HOLDERS	64
-
-static struct sem_holder {
-	struct semaphore *sem;
-	struct task_struct *task;
-} sem_holders[SEM_HOLDERS];
-
-static struct sem_holder *sem_holder_slot(struct semaphore *sem)
-{
-	unsigned long h = (unsigned long)sem;
-
-	h ^= h >> 17;
-	return &sem_holders[(h >> 4) % SEM_HOLDERS];
-}
-
-/*
- * Relaxed: a hint read by a report on another task; task structs are
- * type-stable (sched.h), so a stale or mismatched pair names some task,
- * never freed memory.
- */
-static void sem_set_holder(struct semaphore *sem)
-{
-	struct sem_holder *h = sem_holder_slot(sem);
-
-	__atomic_store_n(&h->task, current, __ATOMIC_RELAXED);
-	__atomic_store_n(&h->sem, sem, __ATOMIC_RELAXED);
-}
-
-static void sem_clear_if_holder(struct semaphore *sem)
-{
-	struct sem_holder *h = sem_holder_slot(sem);
-
-	if (__atomic_load_n(&h->sem, __ATOMIC_RELAXED) == sem &&
-	    __atomic_load_n(&h->task, __ATOMIC_RELAXED) == current)
-		__atomic_store_n(&h->sem, NULL, __ATOMIC_RELAXED);
-}
-
 struct task_struct *lksync_sem_last_holder(struct semaphore *sem)
 {
-	struct sem_holder *h = sem_holder_slot(sem);
-	struct task_struct *t = __atomic_load_n(&h->task, __ATOMIC_RELAXED);
-
-	return __atomic_load_n(&h->sem, __ATOMIC_RELAXED) == sem ? t : NULL;
+	return (struct task_struct *)__atomic_load_n(&sem->last_holder, __ATOMIC_RELAXED);
 }
-#else
-#define hung_task_set_blocker(sem)	do { } while (0)
-#define hung_task_clear_blocker()	do { } while (0)
-#define sem_set_holder(sem)		do { } while (0)
-#define sem_clear_if_holder(sem)	do { } while (0)
 #endif
+#define sem_set_holder(sem)		__lksync_sem_set_holder(sem)
 
 struct sem_waiter {
 	struct list_head list;
@@ -248,10 +195,8 @@ int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout
 
 	for (int i = 0; timeout > 0 && i < SEM_SPINS; i++) {
 		cpu_relax();
-		if (__lksync_sem_trydown(sem, LKSYNC_SEM_DOWN_TRIES)) {
-			sem_set_holder(sem);
-			return 0;
-		}
+		if (__lksync_sem_trydown(sem, LKSYNC_SEM_DOWN_TRIES))
+			return 0;	/* it set the holder */
 	}
 
 	raw_spin_lock_irqsave(&sem->lock, flags);
@@ -288,7 +233,7 @@ int lksync_down_slowpath(struct semaphore *sem, unsigned int state, long timeout
 	w.granted = 0;
 	list_add_tail(&w.list, &sem->wait_list);
 	queued = lksync_now_ns();
-	hung_task_set_blocker(sem);
+	hung_task_set_blocker(sem, BLOCKER_TYPE_SEM);
 
 	for (;;) {
 		if (sem_head(sem) == &w) {
@@ -352,8 +297,7 @@ void lksync_up_slowpath(struct semaphore *sem)
 	struct sem_waiter *h;
 	unsigned long flags;
 
-	sem_clear_if_holder(sem);
-	/* up() has added its unit already; it saw W. */
+	/* up() has added its unit already (and cleared the holder); it saw W. */
 	raw_spin_lock_irqsave(&sem->lock, flags);
 	if (list_empty(&sem->wait_list)) {
 		/* The waiters left meanwhile: the unit stays in the count. */

@@ -52,14 +52,6 @@ static int set_running(struct task_struct *t, unsigned int s)
 }
 
 #ifdef LKSYNC_DEBUG
-/*
- * src/debug/mutex_debug.c (the sched layer's private header, sched/sched.h,
- * is not this part's to edit; the declarations belong there).
- * lksync_hung_task_bound(): the bound in ns, 0 = off.
- * lksync_hung_task(): report current, asleep past the bound.
- */
-u64 lksync_hung_task_bound(void);
-void lksync_hung_task(void);
 
 /*
  * When a sleep in @state that ends by @deadline (0: none) becomes a hung

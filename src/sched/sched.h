@@ -51,6 +51,32 @@ static inline int lksync_task_parked(const struct task_struct *t)
  */
 uintptr_t lksync_pcpu_static_canon(const void *addr);
 
+#ifdef LKSYNC_DEBUG
+/*
+ * The hung-task detector (debug flavor; src/debug/mutex_debug.c, the sleep
+ * is watched in src/sched/core.c). lksync_hung_task_bound(): how long a task
+ * may sleep in TASK_UNINTERRUPTIBLE, in ns (0: no bound). lksync_hung_task():
+ * the report, made by the sleeper itself once it has slept that long.
+ * hung_task_set_blocker(lock, type): what the current task is about to
+ * sleep for, named in the report with its holder, as the kernel's
+ * (hung_task_clear_blocker() after the sleep).
+ */
+#define BLOCKER_TYPE_MUTEX		0x0UL
+#define BLOCKER_TYPE_SEM		0x1UL
+#define BLOCKER_TYPE_RWSEM_READER	0x2UL
+#define BLOCKER_TYPE_RWSEM_WRITER	0x3UL
+#define BLOCKER_TYPE_MASK		0x3UL
+
+u64 lksync_hung_task_bound(void);
+void lksync_hung_task(void);
+void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
+#define hung_task_set_blocker(lock, type)	lksync_hung_task_set_blocker(lock, type)
+#define hung_task_clear_blocker()		lksync_hung_task_set_blocker(NULL, 0)
+#else
+#define hung_task_set_blocker(lock, type)	do { } while (0)
+#define hung_task_clear_blocker()		do { } while (0)
+#endif
+
 /* Monotonic clock in nanoseconds. */
 long long lksync_now_ns(void);
 /* The monotonic time, in nanoseconds, at which jiffy @j begins. */
