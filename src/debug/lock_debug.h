@@ -38,23 +38,12 @@ struct qrwlock;
 /* The hung-task detector's interface is in sched/sched.h. */
 
 /*
- * src/locking/semaphore.c: the task that last took @sem in a way the
- * library saw (its slow paths; the inline fast path records nothing), or
- * NULL; the kernel's sem_last_holder(). Context: any.
+ * src/locking/semaphore.c: the task that last took a unit of @sem and has
+ * not given it back (sem->last_holder), or NULL; the kernel's
+ * sem_last_holder(). Context: any.
  */
 struct task_struct *lksync_sem_last_holder(struct semaphore *sem);
 
-/*
- * The rwlock lockup detector (src/debug/spinlock_debug.c), for the queued
- * rwlock's slow paths (src/locking/qrwlock.c): as the spinlock's
- * (qspinlock_internal.h), lksync_rwlock_lockup_progress() tells whether
- * @lock has changed hands since the previous look (1: yes, or @lock is not
- * the rwlock_t this task is taking: no watch) and lksync_rwlock_lockup()
- * reports "BUG: read-lock lockup" or "BUG: write-lock lockup", naming the
- * writer holding it.
- */
-int lksync_rwlock_lockup_progress(struct qrwlock *lock);
-void lksync_rwlock_lockup(struct qrwlock *lock, u64 waited_ns);
 
 #endif /* LKSYNC_DEBUG */
 

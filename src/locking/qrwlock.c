@@ -56,12 +56,9 @@
  * ("BUG: read-lock lockup" / "BUG: write-lock lockup", naming the writer:
  * src/debug/spinlock_debug.c) and waits on. Waiters queued on wait_lock
  * are watched by the spinlock's detector, which asks the same question.
- * The two hooks are declared here: no locking-layer header of this part's
- * has room for them (src/debug/lock_debug.h has them too).
+ * The hooks are in qspinlock_internal.h.
  */
 #ifdef LKSYNC_DEBUG
-int lksync_rwlock_lockup_progress(struct qrwlock *lock);
-void lksync_rwlock_lockup(struct qrwlock *lock, u64 waited_ns);
 
 struct rw_watch {
 	struct qrwlock *lock;

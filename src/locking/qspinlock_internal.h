@@ -28,6 +28,17 @@ void lksync_queued_spin_lock_slowpath_brief(struct qspinlock *lock, u32 val);
 u64 lksync_spin_lockup_bound(void);
 int lksync_spin_lockup_progress(struct qspinlock *lock);
 void lksync_spin_lockup(struct qspinlock *lock, u64 waited_ns);
+
+/*
+ * The same for the queued rwlock's slow paths (src/locking/qrwlock.c):
+ * lksync_rwlock_lockup_progress() tells whether @lock has changed hands
+ * since the previous look (1: yes, or @lock is not the rwlock_t this task
+ * is taking: no watch) and lksync_rwlock_lockup() reports "BUG: read-lock
+ * lockup" or "BUG: write-lock lockup", naming the writer holding it.
+ */
+struct qrwlock;
+int lksync_rwlock_lockup_progress(struct qrwlock *lock);
+void lksync_rwlock_lockup(struct qrwlock *lock, u64 waited_ns);
 #endif
 
 #endif /* LKSYNC_SRC_LOCKING_QSPINLOCK_INTERNAL_H */
