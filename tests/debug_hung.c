@@ -205,43 +205,46 @@ static void rw_up_write(struct helper *h) { up_write(h->obj); }
 static void rw_down_read(struct helper *h) { down_read(h->obj); }
 static void rw_up_read(struct helper *h) { up_read(h->obj); }
 
-TEST(down_read)
+/* A reader blocked by a writer (@write 0), or a writer blocked by a reader. */
+static void check_rwsem_blocker(struct rw_semaphore *rw, int write)
 {
-	static DECLARE_RWSEM(rw);
 	struct helper h;
 	char line[200];
 	long long start;
 	int before = test_reports;
 
-	helper_start(&h, rw_down_write, rw_up_write, &rw, HOLD_MS);
+	helper_start(&h, write ? rw_down_read : rw_down_write,
+		     write ? rw_up_read : rw_up_write, rw, HOLD_MS);
 	start = test_now_ns();
-	down_read(&rw);
+	if (write)
+		down_write(rw);
+	else
+		down_read(rw);
 	check_reported(&h, start, before);
 	snprintf(line, sizeof(line),
-		 "INFO: task %.16s:%d <reader> blocked on an rw-semaphore likely owned by task %.16s:%d <writer>\n",
-		 current->comm, current->pid, h.comm, h.pid);
+		 "INFO: task %.16s:%d <%s> blocked on an rw-semaphore likely owned by task %.16s:%d <%s>\n",
+		 current->comm, current->pid, write ? "writer" : "reader", h.comm, h.pid,
+		 write ? "reader" : "writer");
 	CHECK(has(line));
 	CHECK(has("waiting for rw-semaphore"));
-	up_read(&rw);
+	if (write)
+		up_write(rw);
+	else
+		up_read(rw);
+}
+
+TEST(down_read)
+{
+	static DECLARE_RWSEM(rw);
+
+	check_rwsem_blocker(&rw, 0);
 }
 
 TEST(down_write)
 {
 	static DECLARE_RWSEM(rw);
-	struct helper h;
-	char line[200];
-	long long start;
-	int before = test_reports;
 
-	helper_start(&h, rw_down_read, rw_up_read, &rw, HOLD_MS);
-	start = test_now_ns();
-	down_write(&rw);
-	check_reported(&h, start, before);
-	snprintf(line, sizeof(line),
-		 "INFO: task %.16s:%d <writer> blocked on an rw-semaphore likely owned by task %.16s:%d <reader>\n",
-		 current->comm, current->pid, h.comm, h.pid);
-	CHECK(has(line));
-	up_write(&rw);
+	check_rwsem_blocker(&rw, 1);
 }
 
 static void do_complete(struct helper *h) { complete(h->obj); }
