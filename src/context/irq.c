@@ -30,7 +30,11 @@
  * defers a signal that arrives outside its interceptors to the thread's next
  * intercepted call or atomic operation, so a futex sleep restarted by the
  * kernel would never let it run; with EINTR, schedule()'s loop comes back
- * out and its atomic load delivers it.
+ * out and its atomic load delivers it. And a task becomes a target only
+ * after its TSan signal context exists (lksync_tsan_signal_prime(): request
+ * and route to oneself, ksoftirqd): libtsan creating it at the task's first
+ * blocking call, as a raise lands, lost that raise, and with its pending bit
+ * left set every later one.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -423,6 +427,10 @@ int lksync_irq_route(unsigned int irq, struct task_struct *task)
 
 	if (irq >= NR_IRQS)
 		return -EINVAL;
+#ifdef LKSYNC_TSAN
+	if (task == current)
+		lksync_tsan_signal_prime();
+#endif
 	desc = &irq_descs[irq];
 	mutex_lock(&desc->request_mutex);
 	raw_spin_lock_irqsave(&desc->lock, flags);
@@ -562,6 +570,9 @@ int lksync_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 		handler = irq_default_primary_handler;
 	}
 	might_sleep();
+#ifdef LKSYNC_TSAN
+	lksync_tsan_signal_prime();	/* current becomes the target below */
+#endif
 	pthread_once(&irq_signal_once, irq_signal_install);
 	/*
 	 * Handlers exist only from here on, and cannot create threads: bring

@@ -264,6 +264,9 @@ static int run_ksoftirqd(void *data)
 	struct task_struct *me = current;
 
 	this_ksoftirqd = k;
+#ifdef LKSYNC_TSAN
+	lksync_tsan_signal_prime();	/* lines move here when their task exits */
+#endif
 	while (!kthread_should_stop()) {
 		unsigned long ran;
 

@@ -42,6 +42,15 @@ void lksync_softirq_irq_exit(void);
 /* Interrupt lines of an exiting task move elsewhere (src/context/irq.c). */
 void lksync_irq_task_exit(struct task_struct *t);
 
+#ifdef LKSYNC_TSAN
+/*
+ * src/lib/tsan.c: create this thread's TSan signal context before a line
+ * can target it (a signal landing while TSan creates it is lost).
+ * Context: task context.
+ */
+void lksync_tsan_signal_prime(void);
+#endif
+
 /*
  * Tasklets (src/context/tasklet.c): the TASKLET_SOFTIRQ and HI_SOFTIRQ
  * actions, and moving a task's lists. A list is circular and held by its

@@ -13,8 +13,12 @@
  *
  * The TSan entry points are weak: in a program that does not run under TSan
  * they are absent and these functions do nothing.
+ *
+ * A thread's signal state inside TSan must exist before an interrupt can be
+ * sent to it: see lksync_tsan_signal_prime().
  */
 #include <pthread.h>
+#include <signal.h>
 #include <lksync/compiler.h>
 
 void AnnotateIgnoreReadsBegin(const char *file, int line) __attribute__((weak));
@@ -26,10 +30,12 @@ LKSYNC_API void lksync_tsan_seq_begin(void);
 LKSYNC_API void lksync_tsan_seq_end(void);
 LKSYNC_API int lksync_tsan_seq_save(void);
 LKSYNC_API void lksync_tsan_seq_restore(int saved);
+void lksync_tsan_signal_prime(void);
 
 /* Initial-exec: interrupt handlers (signal handlers) read seqlocks too. */
 static __thread int seq_ignoring LKSYNC_TLS_MODEL;
 static __thread int seq_in_handler LKSYNC_TLS_MODEL;
+static __thread int signal_primed LKSYNC_TLS_MODEL;
 static pthread_key_t seq_exit_key;
 static pthread_once_t seq_exit_once = PTHREAD_ONCE_INIT;
 
@@ -82,4 +88,26 @@ void lksync_tsan_seq_restore(int saved)
 {
 	seq_in_handler--;
 	seq_ignoring = saved;
+}
+
+/*
+ * TSan keeps a per-thread signal context, created on first need: the
+ * thread's first blocking interceptor (usleep(), pthread_join(), ...), or the
+ * first signal that reaches its handler. In GCC 12's libtsan (and LLVM's
+ * before that creation became a compare-and-swap) it is a plain store after
+ * two system calls: a signal landing in between creates and arms a second
+ * context, which the outer call then overwrites. The signal is never
+ * delivered, and the raise's pending bit (src/context/irq.c) stays set, so
+ * the line is dead on that task. Creating the context while nothing can be
+ * sent to the thread closes the window: the pthread_kill() interceptor
+ * creates it, and signal 0 sends nothing.
+ *
+ * Context: task context, on a thread no interrupt line targets yet.
+ */
+void lksync_tsan_signal_prime(void)
+{
+	if (signal_primed)
+		return;
+	signal_primed = 1;
+	pthread_kill(pthread_self(), 0);
 }
