@@ -888,16 +888,56 @@ TEST(zapped_key_takes_its_dependencies)
 			free_key(k);
 		}
 	}
-	/* The slots come back: far more keys over time than MAX_LOCKDEP_KEYS (8192). */
+	/*
+	 * Freed slots chained while other keys are zapped: three keys, the
+	 * third with a dependency on a static class, all unregistered, then
+	 * new dependencies and a real cycle (a free slot's chain read as a
+	 * dependency list once corrupted the graph and hung the next search).
+	 */
 	fresh();
-	for (long i = 0; i < 12000; i++) {
+	{
+		struct lock_class_key *k1 = new_key(), *k2 = new_key(), *k3 = new_key();
+		struct lockdep_map m1, m2, m3;
+
+		lockdep_init_map(&m1, "m1", k1, 0);
+		lockdep_init_map(&m2, "m2", k2, 0);
+		lockdep_init_map(&m3, "m3", k3, 0);
+		LOCK(m1); UNLOCK(m1);
+		LOCK(m2); UNLOCK(m2);
+		LOCK(A); LOCK(m3); UNLOCK(m3); UNLOCK(A);
+		CHECK_EQ(lksync_lockdep_selfcheck(), 0);
+		free_key(k1);
+		free_key(k2);
+		CHECK_EQ(lksync_lockdep_selfcheck(), 0);
+		free_key(k3);
+		CHECK_EQ(lksync_lockdep_selfcheck(), 0);
+		LOCK(A); LOCK(B); UNLOCK(B); UNLOCK(A);
+		LOCK(B); LOCK(C); UNLOCK(C); UNLOCK(B);
+		LOCK(C); LOCK(D); UNLOCK(D); UNLOCK(C);
+		LOCK(A); LOCK(D); UNLOCK(D); UNLOCK(A);
+		CHECK_EQ(test_reports, 0);
+		CHECK_EQ(lksync_lockdep_selfcheck(), 0);
+		LOCK(D); LOCK(A); UNLOCK(A); UNLOCK(D);
+		CHECK_EQ(test_reports, 1);
+		CHECK(has("WARNING: possible circular locking dependency detected"));
+	}
+
+	/*
+	 * The slots come back, and the traces of the same call sites are
+	 * kept once: far more keys over time than MAX_LOCKDEP_KEYS (8192),
+	 * and far more dependencies than the trace pool holds.
+	 */
+	fresh();
+	for (long i = 0; i < 40000; i++) {
 		struct lock_class_key *k = new_key();
 		struct lockdep_map x;
 
 		lockdep_init_map(&x, "churn", k, 0);
 		LOCK(A); LOCK(x); UNLOCK(x); UNLOCK(A);
+		LOCK(x); LOCK(B); UNLOCK(B); UNLOCK(x);
 		free_key(k);
 	}
+	CHECK_EQ(lksync_lockdep_selfcheck(), 0);
 	CHECK_EQ(test_reports, 0);
 	CHECK_EQ(debug_locks, 1);
 	/* The graph still works afterwards. */

@@ -150,6 +150,13 @@ LKSYNC_API void lksync_lockdep_softirqs_on(unsigned long ip);
  * Context: task context; no other task may be inside a lock operation.
  */
 LKSYNC_API void lksync_lockdep_reset(void);
+/*
+ * lksync_lockdep_selfcheck - test hook: check the validator's own tables
+ * (every dependency recorded both ways, no list entry in two lists or on
+ * the free list too, the free lists finite). Context: task.
+ * Return: 0 if consistent, else a negative code naming the first fault.
+ */
+LKSYNC_API int lksync_lockdep_selfcheck(void);
 
 /**
  * lksync_lockdep_sys_exit - the kernel's lockdep_sys_exit(): report
@@ -464,6 +471,7 @@ struct lockdep_map { };
 
 /* The debug flavor's controls, as no-ops, so one program builds in both flavors. */
 static inline void lksync_lockdep_reset(void) { }
+static inline int lksync_lockdep_selfcheck(void) { return 0; }
 static inline void lksync_lockdep_sys_exit(void) { }
 static inline int lksync_lockdep_set_dot_file(const char *path) { (void)path; return 0; }
 static inline void lksync_lock_stat_print(void *f) { (void)f; }

@@ -61,7 +61,7 @@ unsigned int nr_lock_classes;		/* classes used, index 0 reserved */
 static unsigned int nr_list_entries;	/* entries used, index 0 reserved */
 static unsigned int nr_chains;
 /* Slots given back by zapped keys (graph lock): classes chained through
- * locks_after, list entries through next; 0 ends each list. */
+ * next_free, list entries through next; 0 ends each list. */
 static u16 free_classes;
 static u32 free_entries;
 
@@ -72,6 +72,10 @@ static u16 classhash[CLASSHASH_SIZE];
 #define CHAINHASH_SIZE	(2 * MAX_LOCKDEP_CHAINS)
 static u64 chainhash[CHAINHASH_SIZE];
 static u32 chain_slot[MAX_LOCKDEP_CHAINS];	/* the slots in use, for a flush */
+/* Saved traces by content (graph lock): pool index, 0 = empty slot. */
+#define TRACE_HASH_SIZE	(1U << 17)
+static u32 trace_hash[TRACE_HASH_SIZE];
+static unsigned int nr_trace_hashed;
 /* Bumped by lksync_lockdep_reset(): held locks' class indices are stale. */
 static unsigned int ld_gen;
 
@@ -267,22 +271,40 @@ int ld_trace_skip(void *const *pc, int n)
 	return 1;
 }
 
+static void ld_table_full(const char *table);
+
 /* Save the caller's stack, without lockdep's own frames. Graph lock held. */
 u32 ld_save_trace(void)
 {
 	void *pc[LD_TRACE_FRAMES + 16];
 	int n = backtrace(pc, (int)ARRAY_SIZE(pc)), skip = ld_trace_skip(pc, n);
-	u32 at;
+	u32 at, h, slot;
 
 	n -= skip;
 	if (n > LD_TRACE_FRAMES)
 		n = LD_TRACE_FRAMES;
 	if (n < 0)
 		n = 0;
+	/*
+	 * One copy of each distinct trace, as the kernel's save_trace() (since
+	 * 5.4): the same call sites, seen again for new classes (objects that
+	 * come and go with dynamic keys), must not use the pool up.
+	 */
+	h = (u32)n;
+	for (int i = 0; i < n; i++)
+		h = (h ^ (u32)((unsigned long)pc[skip + i] >> 2)) * 0x9E3779B1u;
+	slot = h % TRACE_HASH_SIZE;
+	for (u32 probe = 0; probe < TRACE_HASH_SIZE; probe++, slot = (slot + 1) % TRACE_HASH_SIZE) {
+		u32 t = trace_hash[slot];
+
+		if (!t)
+			break;
+		if (ld_trace_pool[t] == (unsigned long)n &&
+		    !memcmp(&ld_trace_pool[t + 1], &pc[skip], (size_t)n * sizeof(pc[0])))
+			return t;
+	}
 	if (nr_trace_entries + (unsigned int)n + 1 > MAX_STACK_TRACE_ENTRIES) {
-		if (lksync_debug_locks_off())
-			lksync_report("BUG: MAX_STACK_TRACE_ENTRIES too low!",
-				      "turning off the locking correctness validator.");
+		ld_table_full("MAX_STACK_TRACE_ENTRIES");
 		return 0;
 	}
 	at = nr_trace_entries;
@@ -290,6 +312,10 @@ u32 ld_save_trace(void)
 	for (int i = 0; i < n; i++)
 		ld_trace_pool[at + 1 + i] = (unsigned long)pc[skip + i];
 	nr_trace_entries += (unsigned int)n + 1;
+	if (nr_trace_hashed < TRACE_HASH_SIZE * 3 / 4 && !trace_hash[slot]) {
+		trace_hash[slot] = at;
+		nr_trace_hashed++;
+	}
 	return at;
 }
 
@@ -541,7 +567,7 @@ static noinline struct lock_class *register_lock_class(struct lockdep_map *lock,
 	if (free_classes) {
 		/* A slot a zapped key gave back (its lists are empty). */
 		class = &lock_classes[free_classes];
-		free_classes = (u16)class->locks_after;
+		free_classes = class->next_free;
 	} else if (nr_lock_classes + 1 >= MAX_LOCKDEP_KEYS) {
 		graph_unlock();
 		ld_table_full("MAX_LOCKDEP_KEYS");
@@ -1803,6 +1829,19 @@ static int match_held_lock(const struct held_lock *h, const struct lockdep_map *
 		    __atomic_load_n(&lock->class_cache[sub], __ATOMIC_ACQUIRE) : NULL;
 		if (!c || __atomic_load_n(&c->key, __ATOMIC_RELAXED) != key->subkeys + sub)
 			c = look_up_class(key->subkeys + sub);
+		if (!c) {
+			/*
+			 * A lock-free lookup can miss while a zap moves hash
+			 * entries; look again under the graph lock (never held
+			 * by the callers: the release and is-held paths).
+			 */
+			unsigned long flags = ld_irq_save();
+
+			graph_lock();
+			c = look_up_class(key->subkeys + sub);
+			graph_unlock();
+			ld_irq_restore(flags);
+		}
 		return c && c - lock_classes == h->class_idx;
 	}
 	return 0;
@@ -2334,6 +2373,9 @@ static unsigned int zap_key_range(const char *lo, const char *hi)
 	if (!n)
 		return 0;
 	for (unsigned int c = 1; c <= nr; c++) {
+		/* A free slot (no key) has no lists. */
+		if (!lock_classes[c].key)
+			continue;
 		zap_list(&lock_classes[c].locks_after, zapped, zapped[c]);
 		zap_list(&lock_classes[c].locks_before, zapped, zapped[c]);
 	}
@@ -2347,7 +2389,7 @@ static unsigned int zap_key_range(const char *lo, const char *hi)
 		/* Lookups and map caches compare the key: they miss from now on. */
 		__atomic_store_n(&class->key, NULL, __ATOMIC_RELAXED);
 		memset(&class->name, 0, sizeof(*class) - offsetof(struct lock_class, name));
-		class->locks_after = free_classes;
+		class->next_free = free_classes;
 		free_classes = (u16)c;
 	}
 	for (unsigned int k = 0; k < nr_chains; k++)
@@ -2415,6 +2457,61 @@ void lksync_lockdep_unregister_key(struct lock_class_key *key)
 	WARN_ON_ONCE(i < 0 && debug_locks);
 }
 
+/* Graph lock held: mark the entries of list @head; -1 if one is marked already. */
+static int selfcheck_list(u32 head, u8 *seen)
+{
+	for (u32 e = head, n = 0; e; e = list_entries[e].next, n++) {
+		if (e >= MAX_LOCKDEP_ENTRIES || seen[e] || n > nr_list_entries)
+			return -1;
+		seen[e] = 1;
+	}
+	return 0;
+}
+
+/* Graph lock held: does @c's list @head hold an edge to @other? */
+static int list_has(u32 head, u16 other)
+{
+	for (u32 e = head; e; e = list_entries[e].next)
+		if (list_entries[e].class == other)
+			return 1;
+	return 0;
+}
+
+int lksync_lockdep_selfcheck(void)
+{
+	static u8 seen[MAX_LOCKDEP_ENTRIES];
+	unsigned long flags = ld_irq_save();
+	unsigned int nr, n = 0;
+	int ret = 0;
+
+	graph_lock();
+	nr = nr_lock_classes;
+	memset(seen, 0, sizeof(seen));
+	for (unsigned int c = 1; c <= nr && !ret; c++) {
+		const struct lock_class *class = &lock_classes[c];
+
+		if (!class->key)
+			continue;
+		if (selfcheck_list(class->locks_after, seen) ||
+		    selfcheck_list(class->locks_before, seen))
+			ret = -1;	/* an entry in two lists, or a cycle */
+		for (u32 e = class->locks_after; e && !ret; e = list_entries[e].next) {
+			u16 o = list_entries[e].class;
+
+			if (!lock_classes[o].key || !list_has(lock_classes[o].locks_before, (u16)c))
+				ret = -2;	/* an edge to a freed class, or one way only */
+		}
+	}
+	if (!ret && selfcheck_list(free_entries, seen))
+		ret = -3;		/* a free entry in use, or a cycle */
+	for (u16 c = free_classes; c && !ret; c = lock_classes[c].next_free)
+		if (lock_classes[c].key || ++n > nr)
+			ret = -4;	/* a live class freed, or a cycle */
+	graph_unlock();
+	ld_irq_restore(flags);
+	return ret;
+}
+
 void lksync_lockdep_reset(void)
 {
 	unsigned long flags = ld_irq_save();
@@ -2431,6 +2528,8 @@ void lksync_lockdep_reset(void)
 	nr_chains = 0;
 	free_classes = 0;
 	free_entries = 0;
+	memset(trace_hash, 0, sizeof(trace_hash));
+	nr_trace_hashed = 0;
 	nr_trace_entries = 1;
 	__atomic_add_fetch(&ld_gen, 1, __ATOMIC_RELAXED);
 	graph_unlock();

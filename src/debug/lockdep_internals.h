@@ -141,6 +141,7 @@ struct lock_class {
 	unsigned int usage_mask;	/* LOCKF_*: relaxed atomic reads */
 	u32 usage_traces[LOCK_TRACE_STATES];	/* where each bit was set */
 	u32 locks_after, locks_before;	/* heads of lock_list chains */
+	u16 next_free;			/* a free slot: the next free one (graph lock) */
 	unsigned long contention_point[LOCKSTAT_POINTS];
 	unsigned long contending_point[LOCKSTAT_POINTS];
 	struct lock_class_stats stats;
