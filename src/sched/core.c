@@ -137,6 +137,27 @@ static int sleep_until(struct task_struct *t, long long deadline)
 					return set_running(t, s);
 				continue;	/* the hung-task bound */
 			}
+		}
+#ifdef LKSYNC_TSAN
+		{
+			/*
+			 * TSan defers a signal that lands between the look above
+			 * and the futex wait until the thread's next intercepted
+			 * call: an interrupt handler that would wake us could wait
+			 * behind our own sleep. Look again every few ms (TSan
+			 * builds only; the release flavor sleeps until woken).
+			 */
+			long long cap = lksync_now_ns() + 5000000LL;
+
+			if (!until || until > cap)
+				until = cap;
+		}
+#endif
+		if (until) {
+			long long left = until - lksync_now_ns();
+
+			if (left <= 0)
+				continue;
 			rel.tv_sec = left / 1000000000LL;
 			rel.tv_nsec = left % 1000000000LL;
 			relp = &rel;

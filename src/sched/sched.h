@@ -77,6 +77,14 @@ void lksync_hung_task_set_blocker(const void *lock, unsigned long type);
 #define hung_task_clear_blocker()		do { } while (0)
 #endif
 
+#ifdef LKSYNC_TSAN
+/*
+ * src/lib/tsan.c: create this thread's TSan signal context now, while no
+ * interrupt can be sent to it (libtsan's lazy creation can lose a signal).
+ */
+void lksync_tsan_signal_prime(void);
+#endif
+
 /* Monotonic clock in nanoseconds. */
 long long lksync_now_ns(void);
 /* The monotonic time, in nanoseconds, at which jiffy @j begins. */

@@ -156,6 +156,10 @@ struct task_struct *lksync_current_slow(void)
 	pthread_once(&task_key_once, task_key_create);
 	pthread_setspecific(task_key, t);
 	lksync_tls.task = t;
+#ifdef LKSYNC_TSAN
+	/* Before any interrupt can target the task: see src/lib/tsan.c. */
+	lksync_tsan_signal_prime();
+#endif
 	return t;
 }
 
