@@ -405,16 +405,20 @@ static int add_segs(struct dl_phdr_info *info, size_t size, void *data)
 static int static_obj(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
+	unsigned long flags;
 	Dl_info info;
 
 	if (seg_known(a) || lksync_pcpu_static_canon(p))
 		return 1;
 	if (!dladdr(p, &info))
 		return 0;
+	/* Interrupts masked: a handler on this thread must not spin on us. */
+	flags = ld_irq_save();
 	while (__atomic_exchange_n(&seg_lock, 1, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	dl_iterate_phdr(add_segs, NULL);
 	__atomic_store_n(&seg_lock, 0, __ATOMIC_RELEASE);
+	ld_irq_restore(flags);
 	return 1;
 }
 
