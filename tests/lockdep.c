@@ -9,6 +9,7 @@
 #include <lksync/sched.h>
 #include <lksync/lockdep.h>
 #include <lksync/spinlock.h>
+#include <lksync/rwlock.h>
 #include <lksync/percpu.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -829,6 +830,107 @@ TEST(copy_map)
 	UNLOCK(A);
 }
 
+/* might_lock() & co., lock_sync(), no-track classes, wait-type overrides. */
+static DEFINE_SPINLOCK(ml_a);
+static DEFINE_SPINLOCK(ml_b);
+static DEFINE_RWLOCK(ml_rw);
+static spinlock_t notrack;
+static DEFINE_WAIT_OVERRIDE_MAP(sleep_ok, LD_WAIT_SLEEP);
+
+TEST(annotations)
+{
+	static struct lock_class_key ksleep;
+	struct lockdep_map sleep;
+
+	/* might_lock(): the dependency is learned, the lock is not left held. */
+	fresh();
+	spin_lock(&ml_a);
+	might_lock(&ml_b);
+	CHECK_EQ(lockdep_depth(current), 1);
+	spin_unlock(&ml_a);
+	CHECK_EQ(test_reports, 0);
+	spin_lock(&ml_b);
+	spin_lock(&ml_a);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: possible circular locking dependency detected"));
+	spin_unlock(&ml_a);
+	spin_unlock(&ml_b);
+
+	/* might_lock_read() and lock_sync(): the same, through other paths. */
+	fresh();
+	spin_lock(&ml_a);
+	might_lock_read(&ml_rw);
+	spin_unlock(&ml_a);
+	write_lock(&ml_rw);
+	spin_lock(&ml_a);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("possible circular locking dependency"));
+	spin_unlock(&ml_a);
+	write_unlock(&ml_rw);
+	fresh();
+	LOCK(A);
+	lock_sync(&B, 0, 0, 1, NULL, _THIS_IP_);
+	CHECK_EQ(lockdep_depth(current), 1);
+	UNLOCK(A);
+	LOCK(B);
+	LOCK(A);
+	CHECK_EQ(test_reports, 1);
+	UNLOCK(A);
+	UNLOCK(B);
+
+	/* A no-track class is not even held. */
+	fresh();
+	spin_lock_init(&notrack);
+	lockdep_set_notrack_class(&notrack);
+	spin_lock(&notrack);
+	CHECK_EQ(lockdep_depth(current), 0);
+	spin_lock(&ml_a);
+	spin_unlock(&ml_a);
+	spin_unlock(&notrack);
+	spin_lock(&ml_a);
+	spin_lock(&notrack);
+	spin_unlock(&notrack);
+	spin_unlock(&ml_a);
+	CHECK_EQ(test_reports, 0);
+
+	/* A wait-type override lets a hardirq take what sleeps, and only under it. */
+	lockdep_init_map_wait(&sleep, "sleep", &ksleep, 0, LD_WAIT_SLEEP);
+	fresh();
+	hardirq_enter();
+	lock_map_acquire_try(&sleep_ok);
+	LOCK(sleep);
+	UNLOCK(sleep);
+	lock_map_release(&sleep_ok);
+	CHECK_EQ(test_reports, 0);
+	LOCK(sleep);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("[ BUG: Invalid wait context ]"));
+	UNLOCK(sleep);
+	hardirq_exit();
+
+	/* lockdep_assert_no_hardirq(): interrupts off, or in a handler. */
+	fresh();
+	lockdep_assert_no_hardirq();
+	CHECK_EQ(test_reports, 0);
+	hardirq_enter();
+	lockdep_assert_no_hardirq();
+	hardirq_exit();
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: "));
+	lockdep_assert_RT_in_threaded_ctx();
+
+	/* debug_show_held_locks(): the list, or that lockdep is off. */
+	fresh();
+	LOCK(A);
+	debug_show_held_locks(current);
+	CHECK(has("1 lock held by ") && has("(A)"));
+	lksync_debug_locks = 0;
+	debug_show_held_locks(current);
+	CHECK(has("INFO: lockdep is turned off."));
+	UNLOCK(A);
+	fresh();
+}
+
 /* A dynamic key in heap memory, as a module's or an object's. */
 static struct lock_class_key *new_key(void)
 {
@@ -1169,6 +1271,7 @@ int main(void)
 	RUN(other_tasks_locks);
 	RUN(invalid_wait_context);
 	RUN(copy_map);
+	RUN(annotations);
 	RUN(unregistered_key);
 	RUN(zapped_key_takes_its_dependencies);
 	RUN(key_registration_checks);

@@ -269,6 +269,65 @@ LKSYNC_API int lksync_debug_locks_off(void);
 extern LKSYNC_API struct lock_class_key lksync_lockdep_no_validate;
 #define lockdep_set_novalidate_class(lock)					\
 	lockdep_set_class_and_name(lock, &lksync_lockdep_no_validate, #lock)
+/* The locks of this class are not tracked at all, not even as held (the kernel's __lockdep_no_track__). */
+extern LKSYNC_API struct lock_class_key lksync_lockdep_no_track;
+#define lockdep_set_notrack_class(lock)						\
+	lockdep_set_class_and_name(lock, &lksync_lockdep_no_track, #lock)
+
+/*
+ * DEFINE_WAIT_OVERRIDE_MAP - a pseudo-lock @_name that, held (taken with
+ * lock_map_acquire_try()), lets the code under it take locks of wait type
+ * up to @_wait_type whatever the context, for code that is known to be
+ * safe on this configuration. Define it static.
+ */
+#define DEFINE_WAIT_OVERRIDE_MAP(_name, _wait_type)				\
+	struct lockdep_map _name = {						\
+		.name = #_name "-wait-type-override",				\
+		.wait_type_inner = _wait_type,					\
+		.lock_type = LD_LOCK_WAIT_OVERRIDE, }
+
+/*
+ * might_lock - annotate that this path may take @lock: lockdep learns the
+ * dependency from the locks held now, as if @lock were taken and released
+ * here. might_lock_read() for the read side; might_lock_nested() with a
+ * subclass (a read acquisition, as the kernel's). Context: where @lock could
+ * be taken.
+ */
+#define might_lock(lock)							\
+do {										\
+	lock_acquire(&(lock)->dep_map, 0, 0, 0, 1, NULL, _THIS_IP_);		\
+	lock_release(&(lock)->dep_map, _THIS_IP_);				\
+} while (0)
+#define might_lock_read(lock)							\
+do {										\
+	lock_acquire(&(lock)->dep_map, 0, 0, 1, 1, NULL, _THIS_IP_);		\
+	lock_release(&(lock)->dep_map, _THIS_IP_);				\
+} while (0)
+#define might_lock_nested(lock, subclass)					\
+do {										\
+	lock_acquire(&(lock)->dep_map, subclass, 0, 1, 1, NULL, _THIS_IP_);	\
+	lock_release(&(lock)->dep_map, _THIS_IP_);				\
+} while (0)
+
+/*
+ * lock_sync - a wait that takes @lock's map only for an instant (the
+ * kernel's, for synchronize_srcu()): the dependency from the held locks is
+ * recorded, the lock is not left held. Context: any.
+ */
+#define lock_sync(l, s, r, c, n, i)						\
+do {										\
+	lock_acquire(l, s, 0, r, c, n, i);					\
+	lock_release(l, i);							\
+} while (0)
+
+/* debug_show_held_locks - the held locks of @task, or that lockdep is off. */
+#define debug_show_held_locks(task)						\
+do {										\
+	if (!debug_locks)							\
+		lksync_report_printk("INFO: lockdep is turned off.\n");	\
+	else									\
+		lockdep_print_held_locks(task);					\
+} while (0)
 #define lockdep_match_class(lock, key)	((lock)->dep_map.key == (key))
 
 /**
@@ -370,6 +429,10 @@ LKSYNC_API bool lksync_read_lock_is_recursive(void);
 	lockdep_assert_once(preempt_count() == 0 && !irqs_disabled())
 #define lockdep_assert_preemption_disabled()					\
 	lockdep_assert_once(preempt_count() != 0 || irqs_disabled())
+/* No hardirq context, and interrupts on (the kernel's lockdep_assert_no_hardirq()). */
+#define lockdep_assert_no_hardirq()	lockdep_assert_once(!in_hardirq() && !irqs_disabled())
+/* PREEMPT_RT only in the kernel: nothing to check here. */
+#define lockdep_assert_RT_in_threaded_ctx()	do { } while (0)
 #define lockdep_recursing(tsk)		0
 /* The number of locks the current task holds. */
 LKSYNC_API unsigned int lksync_lockdep_depth(void);
@@ -414,6 +477,14 @@ struct lockdep_map { };
 	do { (void)(key); } while (0)
 #define lockdep_set_subclass(lock, sub)		do { } while (0)
 #define lockdep_set_novalidate_class(lock)	do { } while (0)
+#define lockdep_set_notrack_class(lock)		do { } while (0)
+#define DEFINE_WAIT_OVERRIDE_MAP(_name, _wait_type)				\
+	struct lockdep_map __maybe_unused _name = { }
+#define might_lock(lock)			do { (void)(lock); } while (0)
+#define might_lock_read(lock)			do { (void)(lock); } while (0)
+#define might_lock_nested(lock, subclass)	do { (void)(lock); } while (0)
+#define lock_sync(l, s, r, c, n, i)		do { (void)(l); } while (0)
+#define debug_show_held_locks(task)		do { (void)(task); } while (0)
 #define lockdep_match_class(lock, key)		1
 #define lockdep_copy_map(to, from)		do { (void)(to); (void)(from); } while (0)
 #define debug_check_no_locks_freed(from, len)	do { } while (0)
@@ -467,6 +538,8 @@ struct lockdep_map { };
 #define lockdep_assert_in_softirq()		do { } while (0)
 #define lockdep_assert_preemption_enabled()	do { } while (0)
 #define lockdep_assert_preemption_disabled()	do { } while (0)
+#define lockdep_assert_no_hardirq()		do { } while (0)
+#define lockdep_assert_RT_in_threaded_ctx()	do { } while (0)
 #define lockdep_recursing(tsk)			0
 
 /* The debug flavor's controls, as no-ops, so one program builds in both flavors. */

@@ -53,6 +53,7 @@
 _Atomic int lksync_debug_locks = 1;
 _Atomic int lksync_debug_locks_silent;
 struct lock_class_key lksync_lockdep_no_validate;
+struct lock_class_key lksync_lockdep_no_track;
 
 struct lock_class lock_classes[MAX_LOCKDEP_KEYS];
 struct lock_list list_entries[MAX_LOCKDEP_ENTRIES];
@@ -1765,7 +1766,7 @@ void lksync_lock_acquire(struct lockdep_map *lock, unsigned int subclass, int tr
 	unsigned long flags;
 	int softirqs_off;
 
-	if (unlikely(!lt || lt->recursion))
+	if (unlikely(!lt || lt->recursion || map_key(lock) == &lksync_lockdep_no_track))
 		return;
 	softirqs_off = softirq_count() != 0;
 	flags = ld_irq_save();
@@ -1898,7 +1899,7 @@ void lksync_lock_release(struct lockdep_map *lock, unsigned long ip)
 	unsigned long flags;
 	unsigned int i, depth;
 
-	if (unlikely(!lt || lt->recursion))
+	if (unlikely(!lt || lt->recursion || map_key(lock) == &lksync_lockdep_no_track))
 		return;
 	flags = ld_irq_save();
 	lt->recursion++;
