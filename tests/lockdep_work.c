@@ -644,6 +644,91 @@ TEST(item_and_timer_free_themselves)
 	CHECK_EQ(reports(), 0);
 }
 
+/*
+ * Queues and keys come and go while other tasks take locks: three tasks
+ * for a while (correct code throughout), then no report, lockdep still on
+ * and its tables consistent. A zap that read a free class slot as a list
+ * once corrupted the graph here and hung a dependency search.
+ */
+#define CHURN_LOCKS	8
+static int churn_stop;
+static DEFINE_MUTEX(churn_outer);
+static DEFINE_MUTEX(churn_inner);
+static DEFINE_MUTEX(churn_item_lock);
+static struct mutex churn_nested[CHURN_LOCKS];
+
+static void churn_fn(struct work_struct *w)
+{
+	(void)w;
+	mutex_lock(&churn_item_lock);
+	mutex_unlock(&churn_item_lock);
+}
+
+static void churn_thread(int idx, void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&churn_stop, __ATOMIC_ACQUIRE)) {
+		if (idx == 0) {
+			struct workqueue_struct *wq = alloc_workqueue("churn", 0, 0);
+			struct work_struct w;
+
+			INIT_WORK(&w, churn_fn);
+			queue_work(wq, &w);
+			flush_work(&w);
+			flush_workqueue(wq);
+			destroy_workqueue(wq);
+		} else if (idx == 1) {
+			mutex_lock(&churn_outer);
+			for (int i = 0; i < CHURN_LOCKS; i++)
+				mutex_lock_nest_lock(&churn_nested[i], &churn_outer);
+			for (int i = 0; i < CHURN_LOCKS; i++)
+				mutex_unlock(&churn_nested[i]);
+			mutex_unlock(&churn_outer);
+		} else {
+			struct lock_class_key *k = calloc(4, sizeof(*k));
+			struct mutex m[4];
+
+			for (int i = 0; i < 4; i++) {
+				lockdep_register_key(&k[i]);
+				mutex_init(&m[i]);
+				lockdep_set_class(&m[i], &k[i]);
+			}
+			mutex_lock(&churn_inner);
+			for (int i = 0; i < 4; i++) {
+				mutex_lock(&m[i]);
+				mutex_unlock(&m[i]);
+			}
+			mutex_unlock(&churn_inner);
+			for (int i = 0; i < 4; i++)
+				lockdep_unregister_key(&k[i]);
+			free(k);
+		}
+	}
+}
+
+static void *churn_stopper(void *arg)
+{
+	(void)arg;
+	usleep(1500000);
+	__atomic_store_n(&churn_stop, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+TEST(queues_and_keys_come_and_go)
+{
+	pthread_t stopper;
+
+	fresh();
+	for (int i = 0; i < CHURN_LOCKS; i++)
+		mutex_init(&churn_nested[i]);
+	pthread_create(&stopper, NULL, churn_stopper, NULL);
+	test_threads(3, churn_thread, NULL);
+	pthread_join(stopper, NULL);
+	CHECK_EQ(reports(), 0);
+	CHECK_EQ(debug_locks, 1);
+	CHECK_EQ(lksync_lockdep_selfcheck(), 0);
+}
+
 int main(void)
 {
 	test_watchdog(60);
@@ -663,6 +748,7 @@ int main(void)
 	RUN(timer_rearmed_from_callback);
 	RUN(nested_work_on_cpu);
 	RUN(item_and_timer_free_themselves);
+	RUN(queues_and_keys_come_and_go);
 	usleep(150000);
 	lksync_lockdep_reset();
 	lksync_set_report_sink(NULL, NULL);
