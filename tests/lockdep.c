@@ -931,6 +931,53 @@ TEST(annotations)
 	fresh();
 }
 
+/* lock_set_cmp_fn(): locks of one class nest in address order, not the other way. */
+static int by_address(const struct lockdep_map *a, const struct lockdep_map *b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int other_cmp(const struct lockdep_map *a, const struct lockdep_map *b)
+{
+	return by_address(b, a);
+}
+
+TEST(cmp_fn_nesting)
+{
+	static struct lock_class_key kord;
+	static struct { struct lockdep_map dep_map; } locks[2];
+	struct lockdep_map *lo = &locks[0].dep_map, *hi = &locks[1].dep_map;
+
+	lockdep_init_map(lo, "ord", &kord, 0);
+	lockdep_init_map(hi, "ord", &kord, 0);
+	fresh();
+	lockdep_init_map(lo, "ord", &kord, 0);
+	lockdep_init_map(hi, "ord", &kord, 0);
+	lock_set_cmp_fn(&locks[0], by_address, NULL);
+	LOCK(*lo);
+	LOCK(*hi);
+	CHECK_EQ(test_reports, 0);
+	UNLOCK(*hi);
+	UNLOCK(*lo);
+	/* A second, different function for the class warns. */
+	lock_set_cmp_fn(&locks[1], other_cmp, NULL);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: "));
+
+	/* Out of order (a new chain: a fresh graph): recursion, as without it. */
+	fresh();
+	lockdep_init_map(lo, "ord", &kord, 0);
+	lockdep_init_map(hi, "ord", &kord, 0);
+	lock_set_cmp_fn(&locks[0], by_address, NULL);
+	LOCK(*hi);
+	LOCK(*lo);
+	CHECK_EQ(test_reports, 1);
+	CHECK(has("WARNING: possible recursive locking detected"));
+	UNLOCK(*lo);
+	UNLOCK(*hi);
+	fresh();
+}
+
 /* A dynamic key in heap memory, as a module's or an object's. */
 static struct lock_class_key *new_key(void)
 {
@@ -1272,6 +1319,7 @@ int main(void)
 	RUN(invalid_wait_context);
 	RUN(copy_map);
 	RUN(annotations);
+	RUN(cmp_fn_nesting);
 	RUN(unregistered_key);
 	RUN(zapped_key_takes_its_dependencies);
 	RUN(key_registration_checks);

@@ -78,6 +78,15 @@ enum lockdep_lock_type {
 	LD_LOCK_MAX,
 };
 
+/*
+ * Two locks of one class may be held together when the class's comparison
+ * says they are taken in order (lock_set_cmp_fn()): @a held, @b taken, a
+ * negative result means "in order".
+ */
+struct lockdep_map;
+typedef int (*lock_cmp_fn)(const struct lockdep_map *a, const struct lockdep_map *b);
+typedef void (*lock_print_fn)(const struct lockdep_map *map);
+
 #ifdef LKSYNC_DEBUG
 
 /*
@@ -115,6 +124,8 @@ LKSYNC_API void lksync_lock_set_class(struct lockdep_map *lock, const char *name
 				      struct lock_class_key *key, unsigned int subclass,
 				      unsigned long ip);
 LKSYNC_API void lksync_lock_downgrade(struct lockdep_map *lock, unsigned long ip);
+LKSYNC_API void lksync_lockdep_set_lock_cmp_fn(struct lockdep_map *lock, lock_cmp_fn cmp_fn,
+					       lock_print_fn print_fn);
 /* 1 if the current task holds @lock as @read (-1: in any mode), else 0. */
 LKSYNC_API int lksync_lock_is_held_type(const struct lockdep_map *lock, int read);
 /* The current task is about to free or reinitialize [@from, @from + @len). */
@@ -269,6 +280,15 @@ LKSYNC_API int lksync_debug_locks_off(void);
 extern LKSYNC_API struct lock_class_key lksync_lockdep_no_validate;
 #define lockdep_set_novalidate_class(lock)					\
 	lockdep_set_class_and_name(lock, &lksync_lockdep_no_validate, #lock)
+/*
+ * lock_set_cmp_fn - the order in which locks of @lock's class may nest: two
+ * of them held together are fine when @cmp_fn(held, new) < 0, a recursion
+ * otherwise (the kernel's, 6.4+). One function per class (a second, different
+ * one warns). @print_fn may be NULL. Context: task.
+ */
+#define lock_set_cmp_fn(lock, ...)	lksync_lockdep_set_lock_cmp_fn(&(lock)->dep_map, __VA_ARGS__)
+#define lockdep_set_lock_cmp_fn(map, cmp, print) lksync_lockdep_set_lock_cmp_fn(map, cmp, print)
+
 /* The locks of this class are not tracked at all, not even as held (the kernel's __lockdep_no_track__). */
 extern LKSYNC_API struct lock_class_key lksync_lockdep_no_track;
 #define lockdep_set_notrack_class(lock)						\
@@ -478,6 +498,8 @@ struct lockdep_map { };
 #define lockdep_set_subclass(lock, sub)		do { } while (0)
 #define lockdep_set_novalidate_class(lock)	do { } while (0)
 #define lockdep_set_notrack_class(lock)		do { } while (0)
+#define lock_set_cmp_fn(lock, ...)		do { (void)(lock); } while (0)
+#define lockdep_set_lock_cmp_fn(map, cmp, print) do { (void)(cmp); (void)(print); } while (0)
 #define DEFINE_WAIT_OVERRIDE_MAP(_name, _wait_type)				\
 	struct lockdep_map __maybe_unused _name = { }
 #define might_lock(lock)			do { (void)(lock); } while (0)

@@ -1407,6 +1407,15 @@ static int add_lock_to_list(u32 *head, u16 other, u8 dep, u8 distance, u32 trace
 	return 1;
 }
 
+/* Two held locks of one class, taken in the order lock_set_cmp_fn() allows? */
+static int cmp_in_order(const struct held_lock *prev, const struct held_lock *next)
+{
+	const struct lock_class *c = hlock_class(prev);
+
+	return prev->class_idx == next->class_idx && c->cmp_fn &&
+	       c->cmp_fn(prev->instance, next->instance) < 0;
+}
+
 /* Return: 0 on a report, 1 otherwise. */
 static int check_prev_add(struct ld_task *lt, struct held_lock *prev,
 			  struct held_lock *next, u8 distance, u32 *trace)
@@ -1418,6 +1427,9 @@ static int check_prev_add(struct ld_task *lt, struct held_lock *prev,
 
 	if (pc->key == lksync_lockdep_no_validate.subkeys ||
 	    nc->key == lksync_lockdep_no_validate.subkeys)
+		return 1;
+	/* Nesting within one class in its allowed order: no self-edge. */
+	if (cmp_in_order(prev, next))
 		return 1;
 	t = bfs(next->class_idx, next->read == 2, 1, match_conflict, &m);
 	if (t >= 0) {
@@ -1493,6 +1505,9 @@ static int check_deadlock(struct ld_task *lt, struct held_lock *next)
 			continue;
 		/* read_lock() recursion on a recursive-read lock is fine. */
 		if (next->read == 2 && prev->read)
+			continue;
+		/* In the order the class's comparison allows. */
+		if (cmp_in_order(prev, next))
 			continue;
 		if (nest)
 			return 2;
@@ -2098,6 +2113,35 @@ void lksync_lock_set_class(struct lockdep_map *lock, const char *name,
 			   struct lock_class_key *key, unsigned int subclass, unsigned long ip)
 {
 	set_class_common(lock, name, key, subclass, 0, ip);
+}
+
+void lksync_lockdep_set_lock_cmp_fn(struct lockdep_map *lock, lock_cmp_fn cmp_fn,
+				    lock_print_fn print_fn)
+{
+	struct ld_task *lt = ld_task();
+	struct lock_class *c;
+	unsigned long flags;
+	int clash = 0;
+
+	if (!lt || lt->recursion)
+		return;
+	flags = ld_irq_save();
+	lt->recursion++;
+	c = lock_class_of(lock, 0);
+	if (c) {
+		graph_lock();
+		if (c->cmp_fn && c->cmp_fn != cmp_fn) {
+			clash = 1;
+		} else {
+			c->cmp_fn = cmp_fn;
+			c->print_fn = print_fn;
+		}
+		graph_unlock();
+	}
+	lt->recursion--;
+	ld_irq_restore(flags);
+	/* As the kernel's: one comparison per class. */
+	WARN_ON_ONCE(clash);
 }
 
 void lksync_lock_downgrade(struct lockdep_map *lock, unsigned long ip)

@@ -142,6 +142,8 @@ struct lock_class {
 	u32 usage_traces[LOCK_TRACE_STATES];	/* where each bit was set */
 	u32 locks_after, locks_before;	/* heads of lock_list chains */
 	u16 next_free;			/* a free slot: the next free one (graph lock) */
+	lock_cmp_fn cmp_fn;		/* lock_set_cmp_fn(): nesting order in the class */
+	lock_print_fn print_fn;
 	unsigned long contention_point[LOCKSTAT_POINTS];
 	unsigned long contending_point[LOCKSTAT_POINTS];
 	struct lock_class_stats stats;
