@@ -414,6 +414,22 @@ TEST(hardirq_inconsistent)
 	CHECK(has("{IN-HARDIRQ-W} state was registered at:"));
 	CHECK(has("  lock(A);\n  <Interrupt>\n    lock(A);\n"));
 	UNLOCK(A);
+	{
+		/* TRACE_IRQFLAGS: the handler's exit enabled them last, after it disabled them. */
+		char want[96];
+
+		snprintf(want, sizeof(want), "irq event stamp: %u\n", lksync_tls.irq_events);
+		CHECK(has(want));
+		snprintf(want, sizeof(want), "hardirqs last  enabled at (%u): [<%016lx>] ",
+			 lksync_tls.hardirq_enable_event, lksync_tls.hardirq_enable_ip);
+		CHECK(has(want));
+		snprintf(want, sizeof(want), "hardirqs last disabled at (%u): [<%016lx>] ",
+			 lksync_tls.hardirq_disable_event, lksync_tls.hardirq_disable_ip);
+		CHECK(has(want));
+		CHECK(lksync_tls.hardirq_enable_event > lksync_tls.hardirq_disable_event);
+		CHECK(lksync_tls.hardirq_enable_ip != 0 && lksync_tls.hardirq_disable_ip != 0);
+		CHECK(has("softirqs last  enabled at (") && has("softirqs last disabled at ("));
+	}
 
 	/* The other way round: enabled first, then in the handler. */
 	fresh();

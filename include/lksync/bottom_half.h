@@ -24,6 +24,11 @@ LKSYNC_API void lksync_lockdep_softirqs_on(unsigned long ip);
  */
 static __always_inline void local_bh_disable(void)
 {
+#ifdef LKSYNC_DEBUG
+	/* TRACE_IRQFLAGS: the outermost disable is an event (the kernel's lockdep_softirqs_off()). */
+	if (!softirq_count())
+		__lksync_irq_event(softirq_disable, (unsigned long)__builtin_return_address(0));
+#endif
 	preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
 }
 
@@ -37,8 +42,10 @@ static __always_inline void local_bh_enable(void)
 #ifdef LKSYNC_DEBUG
 	WARN_ON_ONCE(in_hardirq() || READ_ONCE(lksync_tls.irqs_off));
 	/* The outermost enable: as the kernel's lockdep_softirqs_on(). */
-	if (softirq_count() == SOFTIRQ_DISABLE_OFFSET)
+	if (softirq_count() == SOFTIRQ_DISABLE_OFFSET) {
+		__lksync_irq_event(softirq_enable, (unsigned long)__builtin_return_address(0));
 		lksync_lockdep_softirqs_on((unsigned long)__builtin_return_address(0));
+	}
 #endif
 	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
 	if (unlikely(READ_ONCE(lksync_tls.pending) & LKSYNC_PENDING_SOFTIRQ) &&

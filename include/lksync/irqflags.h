@@ -47,8 +47,10 @@ static __always_inline void lksync_irq_set_enabled(void)
 	 * HARDIRQ-ON, so a lock later taken in a handler is caught against a
 	 * holder that enabled interrupts after taking it.
 	 */
-	if (READ_ONCE(lksync_tls.irqs_off) && !in_hardirq())
+	if (READ_ONCE(lksync_tls.irqs_off) && !in_hardirq()) {
+		__lksync_irq_event(hardirq_enable, (unsigned long)__builtin_return_address(0));
 		lksync_lockdep_hardirqs_on((unsigned long)__builtin_return_address(0));
+	}
 #endif
 	barrier();
 	WRITE_ONCE(lksync_tls.irqs_off, 0);
@@ -61,7 +63,19 @@ static __always_inline void lksync_irq_set_enabled(void)
  * local_irq_disable - mask interrupts on this task (not nesting: a flag).
  * Context: any.
  */
+#ifdef LKSYNC_DEBUG
+/* TRACE_IRQFLAGS: the kernel's trace_hardirqs_off(), an event when they go off. */
+static __always_inline void lksync_irq_trace_off(void)
+{
+	if (!READ_ONCE(lksync_tls.irqs_off) && !in_hardirq())
+		__lksync_irq_event(hardirq_disable, (unsigned long)__builtin_return_address(0));
+}
+#else
+#define lksync_irq_trace_off()	do { } while (0)
+#endif
+
 #define local_irq_disable() do {						\
+	lksync_irq_trace_off();							\
 	WRITE_ONCE(lksync_tls.irqs_off, 1);					\
 	barrier();								\
 } while (0)

@@ -49,6 +49,16 @@ struct lksync_tls {
 	unsigned int softirq_pending;	/* bit n: softirq n raised on this task */
 #ifdef LKSYNC_DEBUG
 	unsigned long preempt_disable_ip; /* DEBUG_PREEMPT: where the count left 0 */
+	/*
+	 * The kernel's irqtrace_events (TRACE_IRQFLAGS): where interrupts and
+	 * bottom halves were last enabled and disabled, and when (a per-task
+	 * event count), for lockdep's "irq event stamp" lines.
+	 */
+	unsigned int irq_events;
+	unsigned int hardirq_enable_event, hardirq_disable_event;
+	unsigned int softirq_enable_event, softirq_disable_event;
+	unsigned long hardirq_enable_ip, hardirq_disable_ip;
+	unsigned long softirq_enable_ip, softirq_disable_ip;
 #endif
 };
 #define LKSYNC_PENDING_IRQ	0x1u	/* an interrupt arrived while masked */
@@ -113,6 +123,12 @@ static __always_inline void __preempt_count_sub(int val)
 }
 
 #ifdef LKSYNC_DEBUG
+/* TRACE_IRQFLAGS: stamp an enable/disable event of @which (hardirq/softirq) at @ip. */
+#define __lksync_irq_event(which, ip) do {					\
+	lksync_tls.which##_event = ++lksync_tls.irq_events;			\
+	lksync_tls.which##_ip = (ip);						\
+} while (0)
+
 /*
  * DEBUG_PREEMPT: remember where preemption was first disabled, for
  * might_sleep()'s "Preemption disabled at:". Inline, this is the return

@@ -1216,6 +1216,33 @@ static int check_irq_usage(struct ld_task *lt, struct held_lock *prev, struct he
 /* ---------------------------------------------------------------- */
 /* Usage bits. Graph lock held for the checks. */
 
+/* The current task's last irq and bottom-half events (the kernel's print_irqtrace_events()). */
+static void print_irqtrace_events(struct ld_buf *b)
+{
+	static const char *const what[] = {
+		"hardirqs last  enabled", "hardirqs last disabled",
+		"softirqs last  enabled", "softirqs last disabled",
+	};
+	const unsigned int event[] = {
+		lksync_tls.hardirq_enable_event, lksync_tls.hardirq_disable_event,
+		lksync_tls.softirq_enable_event, lksync_tls.softirq_disable_event,
+	};
+	const unsigned long ip[] = {
+		lksync_tls.hardirq_enable_ip, lksync_tls.hardirq_disable_ip,
+		lksync_tls.softirq_enable_ip, lksync_tls.softirq_disable_ip,
+	};
+
+	ld_printf(b, "irq event stamp: %u\n", lksync_tls.irq_events);
+	for (int i = 0; i < 4; i++) {
+		ld_printf(b, "%s at (%u): [<%016lx>] ", what[i], event[i], ip[i]);
+		if (ip[i])
+			ld_sym(b, ip[i]);
+		else
+			ld_printf(b, "0x0");
+		ld_printf(b, "\n");
+	}
+}
+
 static noinline __cold void print_usage_bug(struct ld_task *lt, struct held_lock *h, int prev_bit, int new_bit)
 {
 	struct ld_buf *b;
@@ -1231,6 +1258,7 @@ static noinline __cold void print_usage_bug(struct ld_task *lt, struct held_lock
 	ld_print_lock(b, h);
 	ld_printf(b, "{%s} state was registered at:\n", ld_usage_str(prev_bit));
 	ld_trace(b, hlock_class(h)->usage_traces[prev_bit], 1);
+	print_irqtrace_events(b);
 	ld_printf(b, "\nother info that might help us debug this:\n");
 	ld_printf(b, " Possible unsafe locking scenario:\n\n");
 	ld_printf(b, "       CPU0\n");
