@@ -133,6 +133,17 @@ static void check_reported(struct helper *h, long long start, int before)
 
 /* ---- the sleeps that are watched ---- */
 
+/* The report names @h as the semaphore's likely last holder. */
+static int has_sem_holder(const struct helper *h)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line),
+		 "INFO: task %.16s:%d blocked on a semaphore likely last held by task %.16s:%d\n",
+		 current->comm, current->pid, h->comm, h->pid);
+	return has(line);
+}
+
 static void sem_down(struct helper *h) { down(h->obj); }
 static void sem_up(struct helper *h) { up(h->obj); }
 
@@ -179,10 +190,7 @@ TEST(down)
 	start = test_now_ns();
 	down(&sem);
 	check_reported(&q, start, before);
-	snprintf(line, sizeof(line),
-		 "INFO: task %.16s:%d blocked on a semaphore likely last held by task %.16s:%d\n",
-		 current->comm, current->pid, q.comm, q.pid);
-	CHECK(has(line));
+	CHECK(has_sem_holder(&q));
 	up(&sem);
 
 	/* A holder that took its unit uncontended (the inline path) is named too. */
@@ -191,10 +199,7 @@ TEST(down)
 	start = test_now_ns();
 	down(&fast);
 	check_reported(&h, start, before);
-	snprintf(line, sizeof(line),
-		 "INFO: task %.16s:%d blocked on a semaphore likely last held by task %.16s:%d\n",
-		 current->comm, current->pid, h.comm, h.pid);
-	CHECK(has(line));
+	CHECK(has_sem_holder(&h));
 	up(&fast);
 	/* up() by the holder cleared it. */
 	CHECK_EQ(fast.last_holder, 0UL);
